@@ -1,0 +1,45 @@
+// AllocConfig: every knob of a SmartAlloc instance. All fields are honoured.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace fa {
+
+inline constexpr std::size_t kMaxPoolObjectSize = 4096;  // largest pooled size class
+
+struct AllocConfig {
+  // Bytes of frame arena per thread. Reserved lazily (untouched pages cost no RAM).
+  std::size_t frame_arena_size = 16u << 20;
+  // Objects up to this size come from thread-local pools; larger ones take the heap path.
+  std::size_t pool_max_object_size = kMaxPoolObjectSize;
+  // Granularity in which threads take pool memory from the shared reservation (power of two).
+  std::size_t pool_slab_size = 64u << 10;
+  // Virtual address space reserved per instance for all pools. When it is used up, pool
+  // requests fall back to the heap path.
+  std::size_t pool_reserve_size = std::size_t{1} << 30;
+  // Poison reset/freed memory with 0xCD, track pool block states (double-free detection),
+  // and check FrameBox use after its frame. Defaults on in debug builds of the caller.
+#ifdef NDEBUG
+  bool debug_checks = false;
+#else
+  bool debug_checks = true;
+#endif
+
+  AllocConfig& with_frame_arena_size(std::size_t bytes) { frame_arena_size = bytes; return *this; }
+  AllocConfig& with_pool_max_object_size(std::size_t bytes) { pool_max_object_size = bytes; return *this; }
+  AllocConfig& with_pool_slab_size(std::size_t bytes) { pool_slab_size = bytes; return *this; }
+  AllocConfig& with_pool_reserve_size(std::size_t bytes) { pool_reserve_size = bytes; return *this; }
+  AllocConfig& with_debug_checks(bool on) { debug_checks = on; return *this; }
+
+  // Small footprint: tools, tests, small games. 1 MiB arenas, 32 KiB slabs, 64 MiB pool reservation.
+  static AllocConfig minimal();
+  // Large arenas and pool reservation, debug checks off regardless of build type.
+  static AllocConfig high_performance();
+
+  // Why the configuration cannot be used, or nullopt when it is valid.
+  std::optional<std::string> validate() const;
+};
+
+}  // namespace fa

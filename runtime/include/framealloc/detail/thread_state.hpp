@@ -1,0 +1,117 @@
+// Per-thread, per-instance allocator state and the inline fast paths that use it.
+// Internal: layout may change between versions.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+
+#include <framealloc/detail/counter.hpp>
+#include <framealloc/detail/size_classes.hpp>
+
+namespace fa::detail {
+
+class Instance;
+struct ThreadState;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// Placed at the start of every pool slab; the slab is found by masking a block address.
+struct SlabHeader {
+  static constexpr std::uint64_t kMagic = 0x46414c4c4f43534cull;  // "FALLOCSL"
+  std::uint64_t magic;
+  ThreadState* owner;
+  std::uint32_t size_class;
+  std::uint32_t block_size;
+  std::byte* first_block;
+  std::byte* end;
+  // Debug checks only: one state per block (0 never used, 1 live, 2 free).
+  std::atomic<std::uint8_t>* block_states;
+};
+
+struct SizeClassState {
+  FreeBlock* free = nullptr;
+  std::byte* carve = nullptr;  // next never-used block in the current slab
+  std::byte* carve_end = nullptr;
+};
+
+struct FrameArena {
+  std::byte* base = nullptr;
+  std::byte* cur = nullptr;
+  // base when no frame is active, so every request falls through to the slow path
+  // (which reports FA001); base + capacity during a frame.
+  std::byte* limit = nullptr;
+  std::size_t capacity = 0;
+  bool active = false;                  // owner thread only
+  std::atomic<bool> active_flag{false};  // the same, for stats readers on other threads
+  // Bumped by every end_frame() and at thread exit; FrameBox compares it.
+  std::atomic<std::uint64_t> generation{0};
+  OwnedCounter frames_completed;
+  // Frame allocation counters at begin_frame(), to release them in bulk at end_frame().
+  OwnedCounter allocations_at_begin;
+  OwnedCounter bytes_at_begin;
+};
+
+struct ThreadState {
+  Instance* instance = nullptr;
+  std::uint32_t index = 0;
+  std::thread::id thread_id;
+  bool instrumented = false;  // debug checks, ASan or Valgrind: take the instrumented paths
+  std::atomic<bool> exited{false};
+
+  FrameArena frame;
+  SizeClassState classes[kNumClasses];
+  // Blocks of this thread's slabs freed by other threads (lock-free stack, owner drains).
+  std::atomic<FreeBlock*> remote_free{nullptr};
+  std::uint64_t pool_outstanding = 0;  // bytes of this thread's slabs in use
+
+  KindCounters frame_stats, pool_stats, heap_stats;
+  OwnedCounter pool_remote_frees;
+  OwnedCounter failed_allocations;
+  // Heap bytes allocated by this thread and not yet freed; updated under the heap mutex.
+  std::uint64_t heap_outstanding = 0;
+};
+
+// Single-entry cache of (instance, state) for the calling thread: the fast path is one
+// compare. Instance ids are never reused, so a stale entry can never match.
+struct TlsCache {
+  std::uint64_t instance_id;
+  ThreadState* state;
+};
+extern constinit thread_local TlsCache tls_cache;
+
+constexpr bool is_pow2(std::size_t v) noexcept { return v != 0 && (v & (v - 1)) == 0; }
+
+// Bump allocation inside the current frame; nullptr means "take the slow path".
+inline void* frame_bump(ThreadState& ts, std::size_t size, std::size_t align) noexcept {
+  FrameArena& a = ts.frame;
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur);
+  const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
+  const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+  if (p > limit || size > limit - p || size == 0) [[unlikely]]
+    return nullptr;
+  a.cur = reinterpret_cast<std::byte*>(p + size);
+  ts.frame_stats.allocations.add(1);
+  ts.frame_stats.bytes_allocated.add(size);
+  return reinterpret_cast<void*>(p);
+}
+
+// Pops a block from the thread's own free list; nullptr means "take the slow path".
+inline void* pool_pop(ThreadState& ts, std::size_t cls) noexcept {
+  SizeClassState& c = ts.classes[cls];
+  FreeBlock* b = c.free;
+  if (!b) [[unlikely]]
+    return nullptr;
+  c.free = b->next;
+  const std::uint32_t bytes = kClassSizes[cls];
+  ts.pool_outstanding += bytes;
+  ts.pool_stats.allocations.add(1);
+  ts.pool_stats.bytes_allocated.add(bytes);
+  ts.pool_stats.peak_bytes.raise_to(ts.pool_outstanding);
+  return b;
+}
+
+}  // namespace fa::detail

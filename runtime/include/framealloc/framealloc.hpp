@@ -1,0 +1,11 @@
+// Umbrella header for the framealloc runtime.
+#pragma once
+
+#include <framealloc/boxes.hpp>
+#include <framealloc/config.hpp>
+#include <framealloc/diagnostic_codes.hpp>
+#include <framealloc/diagnostics.hpp>
+#include <framealloc/memory_resource.hpp>
+#include <framealloc/smart_alloc.hpp>
+#include <framealloc/stats.hpp>
+#include <framealloc/version.hpp>

@@ -1,0 +1,247 @@
+// fa::SmartAlloc: frame arenas, thread-local pools and a heap path behind one object
+// that is shared by reference across threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <memory_resource>
+#include <new>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include <framealloc/config.hpp>
+#include <framealloc/detail/thread_state.hpp>
+#include <framealloc/diagnostics.hpp>
+#include <framealloc/stats.hpp>
+
+namespace fa {
+
+template <class T>
+class FrameBox;
+template <class T>
+class PoolBox;
+template <class T>
+class HeapBox;
+
+namespace detail {
+class FrameResource;
+class PoolResource;
+}  // namespace detail
+
+class SmartAlloc {
+ public:
+  explicit SmartAlloc(AllocConfig config = AllocConfig{});  // throws std::invalid_argument
+  ~SmartAlloc();
+  SmartAlloc(const SmartAlloc&) = delete;
+  SmartAlloc& operator=(const SmartAlloc&) = delete;
+
+  const AllocConfig& config() const noexcept;
+  std::uint64_t instance_id() const noexcept { return id_; }
+
+  // ---- Frame: bump allocation on the calling thread's arena, released by end_frame() ----
+  void begin_frame();
+  void end_frame();
+  bool frame_active() const;
+  std::uint64_t frame_number() const;  // frames completed by the calling thread
+  std::size_t frame_remaining() const;
+  std::size_t frame_used() const;
+
+  // Reports FA001/FA003/FA542 and throws AllocError when the request cannot be served.
+  void* frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  // Returns nullptr on exhaustion (silently) or misuse (FA001/FA542 reported; may throw
+  // StrictModeError in strict mode).
+  void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+
+  // Constructs T in frame memory. ~T is never run: use frame_box() when it matters.
+  template <class T, class... Args>
+  T* frame_alloc(Args&&... args) {
+    return ::new (frame_alloc_bytes(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
+  }
+  template <class T, class... Args>
+  T* try_frame_alloc(Args&&... args) {
+    void* mem = try_frame_alloc_bytes(sizeof(T), alignof(T));
+    return mem ? ::new (mem) T(std::forward<Args>(args)...) : nullptr;
+  }
+  // n value-initialised elements; an empty span for n == 0.
+  template <class T>
+  std::span<T> frame_alloc_batch(std::size_t n) {
+    if (n == 0) return {};
+    T* first = static_cast<T*>(frame_alloc_bytes(checked_bytes<T>(n, true), alignof(T)));
+    return construct_batch(first, n);
+  }
+  template <class T>
+  std::span<T> try_frame_alloc_batch(std::size_t n) {
+    if (n == 0) return {};
+    const std::size_t bytes = checked_bytes<T>(n, false);
+    T* first = bytes ? static_cast<T*>(try_frame_alloc_bytes(bytes, alignof(T))) : nullptr;
+    return first ? construct_batch(first, n) : std::span<T>{};
+  }
+  // Runs ~T when the box dies; debug builds report FA002 if it is used after its frame.
+  template <class T, class... Args>
+  FrameBox<T> frame_box(Args&&... args);
+
+  // ---- Pool: thread-local size classes; larger or over-aligned objects use the heap path ----
+  void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  // Any thread may free; blocks go back to the thread that owns them.
+  void pool_free_bytes(void* p);
+  template <class T, class... Args>
+  T* pool_alloc(Args&&... args) {
+    void* mem = pool_alloc_bytes(sizeof(T), alignof(T));
+    if constexpr (std::is_nothrow_constructible_v<T, Args...>) {
+      return ::new (mem) T(std::forward<Args>(args)...);
+    } else {
+      try {
+        return ::new (mem) T(std::forward<Args>(args)...);
+      } catch (...) {
+        pool_free_bytes(mem);
+        throw;
+      }
+    }
+  }
+  template <class T>
+  void pool_free(T* p) {
+    if (!p) return;
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      if (!owns_pool_block(p)) return;  // reported; never destroy what is not ours
+      p->~T();
+    }
+    pool_free_bytes(const_cast<void*>(static_cast<const volatile void*>(p)));
+  }
+  template <class T, class... Args>
+  PoolBox<T> pool_box(Args&&... args);
+
+  // ---- Heap: system allocator with tracking (large objects) ----
+  void* heap_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  void heap_free_bytes(void* p);
+  template <class T, class... Args>
+  T* heap_alloc(Args&&... args) {
+    void* mem = heap_alloc_bytes(sizeof(T), alignof(T));
+    try {
+      return ::new (mem) T(std::forward<Args>(args)...);
+    } catch (...) {
+      heap_free_bytes(mem);
+      throw;
+    }
+  }
+  template <class T>
+  void heap_free(T* p) {
+    if (!p) return;
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      if (!owns_heap_block(p)) return;
+      p->~T();
+    }
+    heap_free_bytes(const_cast<void*>(static_cast<const volatile void*>(p)));
+  }
+  template <class T, class... Args>
+  HeapBox<T> heap_box(Args&&... args);
+
+  // True when p is a live pool (or pool-fallback heap) block of this instance; otherwise
+  // reports FA540/FA541/FA201 and returns false.
+  bool owns_pool_block(const void* p);
+  bool owns_heap_block(const void* p);
+
+  // ---- Standard library integration ----
+  std::pmr::memory_resource& frame_resource() noexcept;
+  std::pmr::memory_resource& pool_resource() noexcept;
+
+  // ---- Observability ----
+  AllocStats stats() const;
+  ThreadStats thread_stats() const;  // calling thread
+  void set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink);
+  // Reports through the sink with this instance's context, then applies strict mode.
+  void report(Code code, std::string message, std::vector<std::string> notes = {}, std::string help = {});
+
+  // Internal, used by the box types.
+  detail::ThreadState* current_thread_state_if_attached() const noexcept;
+  detail::ThreadState& local() const {
+    const detail::TlsCache& c = detail::tls_cache;
+    if (c.instance_id == id_) [[likely]]
+      return *c.state;
+    return attach_slow();
+  }
+
+ private:
+  template <class T>
+  static std::size_t checked_bytes(std::size_t n, bool throwing) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) {
+      if (throwing) throw AllocError(Code::FA003);
+      return 0;
+    }
+    return n * sizeof(T);
+  }
+  template <class T>
+  static std::span<T> construct_batch(T* first, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) ::new (static_cast<void*>(first + i)) T();
+    return {first, n};
+  }
+
+  detail::ThreadState& attach_slow() const;
+  void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing);
+  void* pool_alloc_slow(std::size_t size, std::size_t align);
+  void pool_free_slow(void* p);
+  void heap_free_named(void* p, const char* fn);
+  bool owns_heap_block_named(const void* p, const char* fn);
+
+  std::uint64_t id_;
+  std::uintptr_t pool_base_;
+  std::uintptr_t pool_size_;
+  std::uintptr_t slab_mask_;
+  std::size_t pool_max_;
+  std::shared_ptr<detail::Instance> impl_;
+};
+
+// ---- inline fast paths ----
+
+inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align) {
+  detail::ThreadState& ts = local();
+  if (detail::is_pow2(align) && align <= 4096 && !ts.instrumented) [[likely]] {
+    if (void* p = detail::frame_bump(ts, size, align)) [[likely]]
+      return p;
+  }
+  return frame_alloc_slow(size, align, true);
+}
+
+inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align) {
+  detail::ThreadState& ts = local();
+  if (detail::is_pow2(align) && align <= 4096 && !ts.instrumented) [[likely]] {
+    if (void* p = detail::frame_bump(ts, size, align)) [[likely]]
+      return p;
+  }
+  return frame_alloc_slow(size, align, false);
+}
+
+inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align) {
+  if (size - 1 < pool_max_ && align <= 16) [[likely]] {
+    detail::ThreadState& ts = local();
+    if (!ts.instrumented) [[likely]] {
+      if (void* p = detail::pool_pop(ts, detail::size_class_of(size))) [[likely]]
+        return p;
+    }
+  }
+  return pool_alloc_slow(size, align);
+}
+
+inline void SmartAlloc::pool_free_bytes(void* p) {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
+  if (off < pool_size_) [[likely]] {
+    auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
+    detail::ThreadState& ts = local();
+    if (slab->magic == detail::SlabHeader::kMagic && slab->owner == &ts && !ts.instrumented &&
+        static_cast<std::byte*>(p) >= slab->first_block) [[likely]] {
+      auto* b = static_cast<detail::FreeBlock*>(p);
+      detail::SizeClassState& c = ts.classes[slab->size_class];
+      b->next = c.free;
+      c.free = b;
+      ts.pool_outstanding -= slab->block_size;
+      ts.pool_stats.frees.add(1);
+      ts.pool_stats.bytes_freed.add(slab->block_size);
+      return;
+    }
+  }
+  pool_free_slow(p);
+}
+
+}  // namespace fa

@@ -1,0 +1,53 @@
+// Allocation statistics. Counters are per thread (written only by their thread,
+// relaxed atomics) and summed when stats() is read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fa {
+
+struct KindStats {
+  std::uint64_t allocations = 0;
+  std::uint64_t frees = 0;  // frame: allocations released by end_frame()
+  std::uint64_t bytes_allocated = 0;
+  std::uint64_t bytes_freed = 0;
+  // Frame: the largest number of bytes one frame used (including alignment padding).
+  // Pool/heap: the most bytes allocated by this thread and not yet returned.
+  // In AllocStats the per-thread peaks are summed (an upper bound: threads can peak
+  // at different times) except for the heap, whose global peak is exact.
+  std::uint64_t peak_bytes = 0;
+
+  std::uint64_t live_allocations() const noexcept { return allocations - frees; }
+  std::uint64_t live_bytes() const noexcept { return bytes_allocated - bytes_freed; }
+};
+
+struct ThreadStats {
+  std::uint32_t thread_index = 0;  // 1-based, in order of first use of the instance
+  bool exited = false;
+  std::uint64_t frames_completed = 0;
+  bool frame_active = false;
+  std::uint64_t frame_used_bytes = 0;  // in the current frame
+  std::uint64_t frame_capacity = 0;
+  KindStats frame;
+  KindStats pool;
+  KindStats heap;
+  // Pool frees performed by this thread on blocks another thread owns.
+  std::uint64_t pool_remote_frees = 0;
+  // try_* requests that returned nullptr and non-try requests that threw.
+  std::uint64_t failed_allocations = 0;
+};
+
+struct AllocStats {
+  KindStats frame;
+  KindStats pool;
+  KindStats heap;
+  std::uint64_t failed_allocations = 0;
+  std::uint64_t pool_slabs_in_use = 0;
+  std::uint64_t pool_reserved_bytes = 0;  // slabs handed to threads, in bytes
+  std::uint64_t diagnostics_reported = 0;
+  std::vector<ThreadStats> threads;
+};
+
+}  // namespace fa

@@ -1,0 +1,213 @@
+#include "instance.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <new>
+
+#include "instrument.hpp"
+
+namespace fa::detail {
+namespace {
+
+std::atomic<std::uint64_t> next_instance_id{1};
+
+// Reserves address space without committing memory: untouched pages read as zero.
+std::byte* map_reserve(std::size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<std::byte*>(p);
+}
+
+constexpr std::size_t align_up(std::size_t v, std::size_t a) { return (v + a - 1) & ~(a - 1); }
+
+}  // namespace
+
+Instance::Instance(SmartAlloc& alloc, const AllocConfig& cfg)
+    : config(cfg),
+      id(next_instance_id.fetch_add(1, std::memory_order_relaxed)),
+      frame_resource(alloc),
+      pool_resource(alloc),
+      sink_(std::make_shared<StderrSink>()) {
+  region_size_ = config.pool_reserve_size & ~(config.pool_slab_size - 1);
+  // Align the reservation to the slab size so a block's slab is found by masking.
+  std::byte* raw = map_reserve(region_size_ + config.pool_slab_size);
+  region_ = reinterpret_cast<std::byte*>(align_up(reinterpret_cast<std::uintptr_t>(raw), config.pool_slab_size));
+  const std::size_t head = static_cast<std::size_t>(region_ - raw);
+  if (head) ::munmap(raw, head);
+  const std::size_t tail = config.pool_slab_size - head;
+  if (tail) ::munmap(region_ + region_size_, tail);
+  heap_recently_freed.assign(64, nullptr);
+}
+
+Instance::~Instance() {
+  for (auto& ts : threads_) {
+    if (!ts->exited.load(std::memory_order_relaxed) && ts->frame.base) {
+      on_arena_destroyed(ts->frame.base, ts->frame.capacity);
+      ::munmap(ts->frame.base, ts->frame.capacity);
+    }
+  }
+  for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
+    auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
+    if (slab->magic == SlabHeader::kMagic) {
+      asan_unpoison(slab, config.pool_slab_size);
+      delete[] slab->block_states;
+    }
+  }
+  ::munmap(region_, region_size_);
+  for (auto& [p, block] : heap_live) ::operator delete(const_cast<void*>(p), std::align_val_t(block.align));
+}
+
+ThreadState* Instance::create_thread_state() {
+  auto ts = std::make_unique<ThreadState>();
+  ts->instance = this;
+  ts->thread_id = std::this_thread::get_id();
+  ts->instrumented = config.debug_checks || asan_build() || running_on_valgrind();
+  ts->frame.capacity = config.frame_arena_size;
+  ts->frame.base = map_reserve(config.frame_arena_size);
+  ts->frame.cur = ts->frame.base;
+  ts->frame.limit = ts->frame.base;
+  on_arena_created(ts->frame.base, ts->frame.capacity);
+  std::lock_guard lock(mutex_);
+  ts->index = static_cast<std::uint32_t>(threads_.size() + 1);
+  threads_.push_back(std::move(ts));
+  return threads_.back().get();
+}
+
+void Instance::retire(ThreadState* ts) {
+  drain_remote_frees(*this, *ts);
+  std::lock_guard lock(mutex_);
+  FrameArena& a = ts->frame;
+  a.active = false;
+  a.generation.fetch_add(1, std::memory_order_relaxed);
+  on_arena_destroyed(a.base, a.capacity);
+  ::munmap(a.base, a.capacity);
+  a.base = a.cur = a.limit = nullptr;
+  if (ts->pool_outstanding == 0) {
+    // Nothing of this thread's pool is in use anywhere: its slabs can serve other threads.
+    for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
+      auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
+      if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
+    }
+    for (auto& c : ts->classes) c = SizeClassState{};
+  }
+  // Otherwise the slabs stay with the retired state: frees from other threads still land
+  // on its remote stack and the memory returns when the instance is destroyed.
+  ts->exited.store(true, std::memory_order_relaxed);
+}
+
+void Instance::release_slab(SlabHeader* slab) {
+  delete[] slab->block_states;
+  slab->magic = 0;
+  asan_unpoison(slab, config.pool_slab_size);
+  ::madvise(slab, config.pool_slab_size, MADV_DONTNEED);  // give the RAM back; reads as zero
+  free_slabs_.push_back(reinterpret_cast<std::byte*>(slab));
+  --slabs_in_use_;
+}
+
+SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
+  std::byte* mem = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (!free_slabs_.empty()) {
+      mem = free_slabs_.back();
+      free_slabs_.pop_back();
+    } else if (next_slab_offset_ + config.pool_slab_size <= region_size_) {
+      mem = region_ + next_slab_offset_;
+      next_slab_offset_ += config.pool_slab_size;
+    } else {
+      return nullptr;
+    }
+    ++slabs_in_use_;
+  }
+  auto* slab = reinterpret_cast<SlabHeader*>(mem);
+  const std::uint32_t block = kClassSizes[size_class];
+  slab->owner = &owner;
+  slab->size_class = size_class;
+  slab->block_size = block;
+  slab->first_block = mem + align_up(sizeof(SlabHeader), 64);
+  const std::size_t count = (config.pool_slab_size - align_up(sizeof(SlabHeader), 64)) / block;
+  slab->end = slab->first_block + count * block;
+  slab->block_states = config.debug_checks ? new std::atomic<std::uint8_t>[count]() : nullptr;
+  asan_poison(slab->first_block, static_cast<std::size_t>(slab->end - slab->first_block));
+  // Publish the header last: a concurrent free of a stale pointer must not see a half-made slab.
+  std::atomic_thread_fence(std::memory_order_release);
+  slab->magic = SlabHeader::kMagic;
+  return slab;
+}
+
+const ThreadState* Instance::frame_owner_of(const void* p) {
+  std::lock_guard lock(mutex_);
+  for (auto& ts : threads_) {
+    const FrameArena& a = ts->frame;
+    if (a.base && p >= a.base && p < a.base + a.capacity) return ts.get();
+  }
+  return nullptr;
+}
+
+bool Instance::heap_recently_freed_contains(const void* p) const {
+  return std::find(heap_recently_freed.begin(), heap_recently_freed.end(), p) != heap_recently_freed.end();
+}
+
+void Instance::heap_remember_freed(const void* p) {
+  heap_recently_freed[heap_recent_next] = p;
+  heap_recent_next = (heap_recent_next + 1) % heap_recently_freed.size();
+}
+
+void Instance::report(Diagnostic d) {
+  diagnostics_reported_.fetch_add(1, std::memory_order_relaxed);
+  std::shared_ptr<DiagnosticSink> sink;
+  {
+    std::lock_guard lock(sink_mutex_);
+    sink = sink_;
+  }
+  if (sink) sink->report(d);
+  if (strict_mode_panics_on(d.severity)) throw StrictModeError(std::move(d));
+}
+
+void Instance::set_sink(std::shared_ptr<DiagnosticSink> sink) {
+  std::lock_guard lock(sink_mutex_);
+  sink_ = std::move(sink);
+}
+
+namespace {
+void add_kind(KindStats& into, const KindCounters& c) {
+  into.allocations += c.allocations.get();
+  into.frees += c.frees.get();
+  into.bytes_allocated += c.bytes_allocated.get();
+  into.bytes_freed += c.bytes_freed.get();
+  into.peak_bytes += c.peak_bytes.get();
+}
+KindStats to_kind(const KindCounters& c) {
+  KindStats k;
+  add_kind(k, c);
+  return k;
+}
+}  // namespace
+
+void Instance::collect(AllocStats& out) {
+  std::lock_guard lock(mutex_);
+  for (auto& ts : threads_) {
+    ThreadStats t;
+    t.thread_index = ts->index;
+    t.exited = ts->exited.load(std::memory_order_relaxed);
+    t.frames_completed = ts->frame.frames_completed.get();
+    t.frame_active = ts->frame.active_flag.load(std::memory_order_relaxed);
+    t.frame_used_bytes = t.frame_active ? ts->frame_stats.bytes_allocated.get() - ts->frame.bytes_at_begin.get() : 0;
+    t.frame_capacity = ts->frame.capacity;
+    t.frame = to_kind(ts->frame_stats);
+    t.pool = to_kind(ts->pool_stats);
+    t.heap = to_kind(ts->heap_stats);
+    t.pool_remote_frees = ts->pool_remote_frees.get();
+    t.failed_allocations = ts->failed_allocations.get();
+    add_kind(out.frame, ts->frame_stats);
+    add_kind(out.pool, ts->pool_stats);
+    add_kind(out.heap, ts->heap_stats);
+    out.failed_allocations += t.failed_allocations;
+    out.threads.push_back(std::move(t));
+  }
+  out.pool_slabs_in_use = slabs_in_use_;
+  out.pool_reserved_bytes = slabs_in_use_ * config.pool_slab_size;
+}
+
+}  // namespace fa::detail

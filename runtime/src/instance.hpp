@@ -1,0 +1,96 @@
+// Shared, per-instance state behind SmartAlloc: the thread list, the pool reservation
+// and slab registry, the heap registry and the diagnostic sink.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <framealloc/config.hpp>
+#include <framealloc/detail/thread_state.hpp>
+#include <framealloc/diagnostics.hpp>
+#include <framealloc/memory_resource.hpp>
+
+namespace fa::detail {
+
+struct HeapBlock {
+  std::size_t size;
+  std::size_t align;
+  ThreadState* owner;
+};
+
+class Instance {
+ public:
+  Instance(SmartAlloc& alloc, const AllocConfig& config);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  const AllocConfig config;
+  const std::uint64_t id;
+
+  // ---- threads ----
+  ThreadState* create_thread_state();
+  // Called on thread exit: returns the thread's arena and, when nothing is outstanding,
+  // its pool slabs. The ThreadState itself lives until the instance dies.
+  void retire(ThreadState* ts);
+  // Thread whose frame arena contains p, or nullptr.
+  const ThreadState* frame_owner_of(const void* p);
+
+  // ---- pool reservation ----
+  std::byte* region() const noexcept { return region_; }
+  std::size_t region_size() const noexcept { return region_size_; }
+  SlabHeader* slab_of(const void* p) const noexcept {
+    const auto off = static_cast<std::size_t>(static_cast<const std::byte*>(p) - region_);
+    return reinterpret_cast<SlabHeader*>(region_ + (off & ~(config.pool_slab_size - 1)));
+  }
+  SlabHeader* take_slab(ThreadState& owner, std::uint32_t size_class);
+
+  // ---- heap registry (the heap path is mutex-protected by design) ----
+  std::mutex heap_mutex;
+  std::unordered_map<const void*, HeapBlock> heap_live;
+  std::vector<const void*> heap_recently_freed;  // ring, for telling double frees apart
+  std::size_t heap_recent_next = 0;
+  std::uint64_t heap_live_bytes = 0;
+  std::uint64_t heap_peak_bytes = 0;
+  bool heap_recently_freed_contains(const void* p) const;
+  void heap_remember_freed(const void* p);
+
+  // ---- diagnostics ----
+  void report(Diagnostic d);
+  void set_sink(std::shared_ptr<DiagnosticSink> sink);
+  std::uint64_t diagnostics_reported() const noexcept { return diagnostics_reported_.load(std::memory_order_relaxed); }
+
+  // ---- stats ----
+  void collect(AllocStats& out);
+
+  FrameMemoryResource frame_resource;
+  PoolMemoryResource pool_resource;
+
+ private:
+  void release_slab(SlabHeader* slab);
+
+  std::mutex mutex_;  // threads_ and the slab registry
+  std::vector<std::unique_ptr<ThreadState>> threads_;
+  std::byte* region_ = nullptr;
+  std::size_t region_size_ = 0;
+  std::size_t next_slab_offset_ = 0;
+  std::vector<std::byte*> free_slabs_;
+  std::uint64_t slabs_in_use_ = 0;
+
+  std::mutex sink_mutex_;
+  std::shared_ptr<DiagnosticSink> sink_;
+  std::atomic<std::uint64_t> diagnostics_reported_{0};
+};
+
+// Draws one pool block for ts from its free list, the remote-free stack, the current
+// slab, or a new slab. nullptr when the pool reservation is used up.
+void* pool_take(Instance& inst, ThreadState& ts, std::size_t size_class);
+// Moves blocks other threads freed back onto ts's own free lists.
+void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept;
+
+}  // namespace fa::detail

@@ -1,0 +1,157 @@
+// Pool slow paths: refills, cross-thread frees, validation of freed pointers.
+#include <framealloc/smart_alloc.hpp>
+
+#include <cstring>
+#include <string>
+
+#include "instance.hpp"
+#include "instrument.hpp"
+
+namespace fa {
+namespace detail {
+
+void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept {
+  FreeBlock* list = ts.remote_free.exchange(nullptr, std::memory_order_acquire);
+  while (list) {
+    FreeBlock* next = list->next;
+    SlabHeader* slab = inst.slab_of(list);
+    SizeClassState& c = ts.classes[slab->size_class];
+    list->next = c.free;
+    c.free = list;
+    ts.pool_outstanding -= slab->block_size;
+    list = next;
+  }
+}
+
+namespace {
+
+std::size_t block_index(const SlabHeader* slab, const void* p) {
+  return static_cast<std::size_t>(static_cast<const std::byte*>(p) - slab->first_block) / slab->block_size;
+}
+
+void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
+  SizeClassState& c = ts.classes[cls];
+  if (!c.free) drain_remote_frees(inst, ts);
+  if (c.free) {
+    FreeBlock* b = c.free;
+    c.free = b->next;
+    return b;
+  }
+  if (c.carve == c.carve_end) {
+    SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
+    if (!slab) return nullptr;
+    c.carve = slab->first_block;
+    c.carve_end = slab->end;
+  }
+  void* b = c.carve;
+  c.carve += kClassSizes[cls];
+  return b;
+}
+
+}  // namespace
+
+void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
+  void* p = take_block(inst, ts, cls);
+  if (!p) return nullptr;
+  const std::uint32_t bytes = kClassSizes[cls];
+  if (ts.instrumented) {
+    SlabHeader* slab = inst.slab_of(p);
+    asan_unpoison(p, bytes);
+    if (slab->block_states) slab->block_states[block_index(slab, p)].store(1, std::memory_order_relaxed);
+  }
+  ts.pool_outstanding += bytes;
+  ts.pool_stats.allocations.add(1);
+  ts.pool_stats.bytes_allocated.add(bytes);
+  ts.pool_stats.peak_bytes.raise_to(ts.pool_outstanding);
+  return p;
+}
+
+}  // namespace detail
+
+void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
+  if (!detail::is_pow2(align)) {
+    report(Code::FA542, "pool allocation with alignment " + std::to_string(align) + ", which is not a power of two");
+    local().failed_allocations.add(1);
+    throw AllocError(Code::FA542);
+  }
+  if (size == 0) size = 1;
+  if (size <= pool_max_) {
+    const std::size_t cls = detail::size_class_of(size);
+    // Blocks start 64-byte aligned and sit block_size apart.
+    const bool fits = align <= 16 || (align <= 64 && detail::kClassSizes[cls] % align == 0);
+    if (fits) {
+      if (void* p = detail::pool_take(*impl_, local(), cls)) return p;
+      // Reservation used up: fall through to the heap path.
+    }
+  }
+  return heap_alloc_bytes(size, align);
+}
+
+bool SmartAlloc::owns_pool_block(const void* p) {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
+  if (off >= pool_size_) return owns_heap_block_named(p, "pool_free");  // large or over-aligned requests
+  const detail::SlabHeader* slab = impl_->slab_of(p);
+  const auto* b = static_cast<const std::byte*>(p);
+  if (slab->magic != detail::SlabHeader::kMagic || b < slab->first_block || b >= slab->end ||
+      (b - slab->first_block) % slab->block_size != 0) {
+    report(Code::FA541, "pool_free() was given a pointer that is not the start of a pool block",
+           {"it lies in this allocator's pool reservation but not at a block boundary of a live slab"});
+    return false;
+  }
+  if (slab->block_states) {
+    const auto state = slab->block_states[detail::block_index(slab, p)].load(std::memory_order_relaxed);
+    if (state == 2) {
+      report(Code::FA540, "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      return false;
+    }
+    if (state == 0) {
+      report(Code::FA541, "pool_free() was given a pool block that was never allocated");
+      return false;
+    }
+  }
+  return true;
+}
+
+void SmartAlloc::pool_free_slow(void* p) {
+  if (!p) return;
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
+  if (off >= pool_size_) {
+    heap_free_named(p, "pool_free");  // the pool's heap fallback, or reported as a bad free
+    return;
+  }
+  if (!owns_pool_block(p)) return;
+  detail::SlabHeader* slab = impl_->slab_of(p);
+  if (slab->block_states) {
+    std::uint8_t expected = 1;
+    if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(expected, 2,
+                                                                                   std::memory_order_relaxed)) {
+      // Another thread freed it between the check and now.
+      report(Code::FA540, "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      return;
+    }
+  }
+  const std::uint32_t bytes = slab->block_size;
+  // Poison before the block is linked anywhere: once published, its owner may reuse it.
+  if (impl_->config.debug_checks)
+    std::memset(static_cast<std::byte*>(p) + sizeof(void*), detail::kPoisonByte, bytes - sizeof(void*));
+  detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
+  detail::ThreadState& ts = local();
+  auto* b = static_cast<detail::FreeBlock*>(p);
+  if (slab->owner == &ts) {
+    detail::SizeClassState& c = ts.classes[slab->size_class];
+    b->next = c.free;
+    c.free = b;
+    ts.pool_outstanding -= bytes;
+  } else {
+    // Back to the owning thread, never onto this thread's lists.
+    detail::ThreadState* owner = slab->owner;
+    b->next = owner->remote_free.load(std::memory_order_relaxed);
+    while (!owner->remote_free.compare_exchange_weak(b->next, b, std::memory_order_release, std::memory_order_relaxed)) {
+    }
+    ts.pool_remote_frees.add(1);
+  }
+  ts.pool_stats.frees.add(1);
+  ts.pool_stats.bytes_freed.add(bytes);
+}
+
+}  // namespace fa

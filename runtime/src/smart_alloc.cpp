@@ -1,0 +1,344 @@
+#include <framealloc/boxes.hpp>
+#include <framealloc/smart_alloc.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "instance.hpp"
+#include "instrument.hpp"
+
+namespace fa {
+namespace detail {
+
+constinit thread_local TlsCache tls_cache{0, nullptr};
+
+namespace {
+
+// Every instance this thread has touched; on thread exit each live one gets its state back.
+struct ThreadRegistry {
+  struct Entry {
+    std::weak_ptr<Instance> instance;
+    std::uint64_t id;
+    ThreadState* state;
+  };
+  std::vector<Entry> entries;
+
+  ~ThreadRegistry() {
+    tls_cache = {0, nullptr};
+    for (auto& e : entries) {
+      if (auto inst = e.instance.lock()) inst->retire(e.state);
+    }
+  }
+};
+
+ThreadRegistry& thread_registry() {
+  thread_local ThreadRegistry registry;
+  return registry;
+}
+
+std::string hex(const void* p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%p", p);
+  return buf;
+}
+
+}  // namespace
+
+void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread, const char* what) {
+  if (wrong_thread) {
+    alloc.report(Code::FA201, std::string("FrameBox ") + what + " on a thread that does not own its frame",
+                 {"the box was allocated in the frame arena of thread #" + std::to_string(owner->index)},
+                 "hand frame data to another thread with frame_box_for_transfer() and receive()");
+    return;
+  }
+  alloc.report(Code::FA002, std::string("FrameBox ") + what + " after the frame it was allocated in ended",
+               {"the box was allocated in a frame of thread #" + std::to_string(owner->index) +
+                " that has since ended; its memory was reset"},
+               "keep frame boxes inside begin_frame()/end_frame(), or use pool_box()/heap_box() for longer-lived data");
+}
+
+}  // namespace detail
+
+SmartAlloc::SmartAlloc(AllocConfig config) {
+  if (auto problem = config.validate()) throw std::invalid_argument("fa::AllocConfig: " + *problem);
+  impl_ = std::make_shared<detail::Instance>(*this, config);
+  id_ = impl_->id;
+  pool_base_ = reinterpret_cast<std::uintptr_t>(impl_->region());
+  pool_size_ = impl_->region_size();
+  slab_mask_ = ~(std::uintptr_t{config.pool_slab_size} - 1);
+  pool_max_ = config.pool_max_object_size;
+}
+
+SmartAlloc::~SmartAlloc() {
+  if (detail::tls_cache.instance_id == id_) detail::tls_cache = {0, nullptr};
+  // Threads still registered hold weak references; once this is gone they skip us.
+  impl_.reset();
+}
+
+const AllocConfig& SmartAlloc::config() const noexcept { return impl_->config; }
+
+detail::ThreadState& SmartAlloc::attach_slow() const {
+  auto& reg = detail::thread_registry();
+  std::erase_if(reg.entries, [](const auto& e) { return e.instance.expired(); });
+  for (auto& e : reg.entries) {
+    if (e.id == id_) {
+      detail::tls_cache = {id_, e.state};
+      return *e.state;
+    }
+  }
+  detail::ThreadState* ts = impl_->create_thread_state();
+  reg.entries.push_back({impl_, id_, ts});
+  detail::tls_cache = {id_, ts};
+  return *ts;
+}
+
+detail::ThreadState* SmartAlloc::current_thread_state_if_attached() const noexcept {
+  if (detail::tls_cache.instance_id == id_) return detail::tls_cache.state;
+  for (auto& e : detail::thread_registry().entries)
+    if (e.id == id_) return e.state;
+  return nullptr;
+}
+
+void SmartAlloc::report(Code code, std::string message, std::vector<std::string> notes, std::string help) {
+  Diagnostic d;
+  d.code = code;
+  d.severity = info(code).default_severity;
+  d.message = std::move(message);
+  d.notes = std::move(notes);
+  d.help = help.empty() ? std::string(info(code).help) : std::move(help);
+  d.instance_id = id_;
+  if (const detail::ThreadState* ts = current_thread_state_if_attached()) {
+    d.thread_index = ts->index;
+    d.frame_number = ts->frame.frames_completed.get();
+    d.frame_active = ts->frame.active;
+  }
+  impl_->report(std::move(d));
+}
+
+void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) { impl_->set_sink(std::move(sink)); }
+
+// ---------------------------------------------------------------- frame
+
+void SmartAlloc::begin_frame() {
+  detail::ThreadState& ts = local();
+  detail::FrameArena& a = ts.frame;
+  if (a.active) {
+    report(Code::FA004, "begin_frame() called while a frame is already active on this thread",
+           {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
+    return;
+  }
+  detail::drain_remote_frees(*impl_, ts);
+  a.cur = a.base;
+  a.limit = a.base + a.capacity;
+  a.allocations_at_begin.set(ts.frame_stats.allocations.get());
+  a.bytes_at_begin.set(ts.frame_stats.bytes_allocated.get());
+  a.active = true;
+  a.active_flag.store(true, std::memory_order_relaxed);
+}
+
+void SmartAlloc::end_frame() {
+  detail::ThreadState& ts = local();
+  detail::FrameArena& a = ts.frame;
+  if (!a.active) {
+    report(Code::FA004, "end_frame() called with no active frame on this thread", {"the call was ignored"});
+    return;
+  }
+  const auto used = static_cast<std::size_t>(a.cur - a.base);
+  ts.frame_stats.peak_bytes.raise_to(used);
+  ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  ts.frame_stats.bytes_freed.add(ts.frame_stats.bytes_allocated.get() - a.bytes_at_begin.get());
+  if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
+  a.cur = a.base;
+  a.limit = a.base;
+  a.active = false;
+  a.active_flag.store(false, std::memory_order_relaxed);
+  a.generation.fetch_add(1, std::memory_order_relaxed);
+  a.frames_completed.add(1);
+  detail::drain_remote_frees(*impl_, ts);
+}
+
+bool SmartAlloc::frame_active() const { return local().frame.active; }
+std::uint64_t SmartAlloc::frame_number() const { return local().frame.frames_completed.get(); }
+
+std::size_t SmartAlloc::frame_used() const {
+  const detail::FrameArena& a = local().frame;
+  return static_cast<std::size_t>(a.cur - a.base);
+}
+
+std::size_t SmartAlloc::frame_remaining() const {
+  const detail::FrameArena& a = local().frame;
+  return a.active ? static_cast<std::size_t>(a.base + a.capacity - a.cur) : 0;
+}
+
+void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing) {
+  detail::ThreadState& ts = local();
+  detail::FrameArena& a = ts.frame;
+  auto fail = [&](Code code) -> void* {
+    ts.failed_allocations.add(1);
+    if (throwing) throw AllocError(code);
+    return nullptr;
+  };
+  if (!detail::is_pow2(align)) {
+    report(Code::FA542, "frame allocation with alignment " + std::to_string(align) + ", which is not a power of two",
+           {"requested " + std::to_string(size) + " bytes"});
+    return fail(Code::FA542);
+  }
+  if (!a.active) {
+    report(Code::FA001, "frame allocation used outside an active frame",
+           {a.frames_completed.get() == 0 ? "no frame has begun on this thread yet"
+                                          : "this allocation was requested after end_frame()"},
+           "call begin_frame() before allocating, or use pool_alloc()/heap_alloc() for data that must persist");
+    return fail(Code::FA001);
+  }
+  if (align > a.capacity) {
+    report(Code::FA542, "frame alignment " + std::to_string(align) + " exceeds the frame arena size",
+           {"the arena holds " + std::to_string(a.capacity) + " bytes"});
+    return fail(Code::FA542);
+  }
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur);
+  const auto end = reinterpret_cast<std::uintptr_t>(a.base + a.capacity);
+  const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+  if (p > end || size > end - p) {
+    if (throwing) {
+      report(Code::FA003, "frame arena exhausted",
+             {"requested " + std::to_string(size) + " bytes (alignment " + std::to_string(align) + ") with " +
+                  std::to_string(end - cur) + " of " + std::to_string(a.capacity) + " bytes left this frame"},
+             "raise AllocConfig::with_frame_arena_size(), check frame_remaining(), or use the heap for large data");
+    }
+    return fail(Code::FA003);
+  }
+  a.cur = reinterpret_cast<std::byte*>(p + size);
+  ts.frame_stats.allocations.add(1);
+  ts.frame_stats.bytes_allocated.add(size);
+  if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
+  return reinterpret_cast<void*>(p);
+}
+
+// ---------------------------------------------------------------- heap
+
+void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align) {
+  detail::ThreadState& ts = local();
+  if (!detail::is_pow2(align)) {
+    report(Code::FA542, "heap allocation with alignment " + std::to_string(align) + ", which is not a power of two");
+    ts.failed_allocations.add(1);
+    throw AllocError(Code::FA542);
+  }
+  if (size == 0) size = 1;
+  align = std::max(align, std::size_t{__STDCPP_DEFAULT_NEW_ALIGNMENT__});
+  void* p = ::operator new(size, std::align_val_t(align), std::nothrow);
+  if (!p) {
+    ts.failed_allocations.add(1);
+    throw std::bad_alloc();
+  }
+  {
+    std::lock_guard lock(impl_->heap_mutex);
+    impl_->heap_live.emplace(p, detail::HeapBlock{size, align, &ts});
+    impl_->heap_live_bytes += size;
+    impl_->heap_peak_bytes = std::max(impl_->heap_peak_bytes, impl_->heap_live_bytes);
+    ts.heap_outstanding += size;
+    ts.heap_stats.peak_bytes.raise_to(ts.heap_outstanding);
+  }
+  ts.heap_stats.allocations.add(1);
+  ts.heap_stats.bytes_allocated.add(size);
+  return p;
+}
+
+namespace {
+// Explains why p cannot be freed by pool_free/heap_free (it is not a live block).
+void report_bad_free(SmartAlloc& alloc, detail::Instance& inst, const void* p, const char* fn) {
+  const std::string where = std::string(fn) + "(" + detail::hex(p) + ")";
+  bool recently_freed;
+  {
+    std::lock_guard lock(inst.heap_mutex);
+    recently_freed = inst.heap_recently_freed_contains(p);
+  }
+  if (recently_freed) {
+    alloc.report(Code::FA540, "double free: " + where + " releases a heap block that was already freed");
+    return;
+  }
+  if (const detail::ThreadState* owner = inst.frame_owner_of(p)) {
+    if (owner == alloc.current_thread_state_if_attached()) {
+      alloc.report(Code::FA541, where + " was given frame memory",
+                   {"frame allocations are released together by end_frame(), never one by one"});
+    } else {
+      alloc.report(Code::FA201, "invalid cross-thread free: " + where + " was given frame memory of thread #" +
+                                    std::to_string(owner->index),
+                   {"frame memory belongs to the thread whose arena it came from"});
+    }
+    return;
+  }
+  alloc.report(Code::FA541, where + " was given a pointer this allocator did not hand out",
+               {"it may come from malloc/new, another SmartAlloc instance, or point inside a block"});
+}
+}  // namespace
+
+bool SmartAlloc::owns_heap_block(const void* p) { return owns_heap_block_named(p, "heap_free"); }
+
+bool SmartAlloc::owns_heap_block_named(const void* p, const char* fn) {
+  {
+    std::lock_guard lock(impl_->heap_mutex);
+    if (impl_->heap_live.count(p)) return true;
+  }
+  report_bad_free(*this, *impl_, p, fn);
+  return false;
+}
+
+void SmartAlloc::heap_free_bytes(void* p) { heap_free_named(p, "heap_free"); }
+
+void SmartAlloc::heap_free_named(void* p, const char* fn) {
+  if (!p) return;
+  detail::HeapBlock block;
+  {
+    std::lock_guard lock(impl_->heap_mutex);
+    auto it = impl_->heap_live.find(p);
+    if (it == impl_->heap_live.end()) {
+      block.owner = nullptr;
+    } else {
+      block = it->second;
+      impl_->heap_live.erase(it);
+      impl_->heap_live_bytes -= block.size;
+      block.owner->heap_outstanding -= block.size;
+      impl_->heap_remember_freed(p);
+    }
+  }
+  if (!block.owner) {
+    report_bad_free(*this, *impl_, p, fn);
+    return;
+  }
+  detail::ThreadState& ts = local();
+  ts.heap_stats.frees.add(1);
+  ts.heap_stats.bytes_freed.add(block.size);
+  if (impl_->config.debug_checks) std::memset(p, detail::kPoisonByte, block.size);
+  ::operator delete(p, std::align_val_t(block.align));
+}
+
+// ---------------------------------------------------------------- stats & resources
+
+AllocStats SmartAlloc::stats() const {
+  AllocStats out;
+  impl_->collect(out);
+  {
+    std::lock_guard lock(impl_->heap_mutex);
+    out.heap.peak_bytes = impl_->heap_peak_bytes;  // exact, unlike the summed per-thread peaks
+  }
+  out.diagnostics_reported = impl_->diagnostics_reported();
+  return out;
+}
+
+ThreadStats SmartAlloc::thread_stats() const {
+  const detail::ThreadState& me = local();
+  AllocStats all = stats();
+  for (auto& t : all.threads)
+    if (t.thread_index == me.index) return t;
+  return {};
+}
+
+std::pmr::memory_resource& SmartAlloc::frame_resource() noexcept { return impl_->frame_resource; }
+std::pmr::memory_resource& SmartAlloc::pool_resource() noexcept { return impl_->pool_resource; }
+
+namespace detail {
+// Reported by the frame-box destructor check; lives here to keep boxes.hpp light.
+}  // namespace detail
+
+}  // namespace fa
