@@ -158,7 +158,7 @@ TEST_P(FrameTest, ZeroSizeRequestsReturnAlignedNonNullPointers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DebugAndRelease, FrameTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "debug_checks" : "fast_path"; });
+                         [](const auto& p) { return p.param ? "debug_checks" : "fast_path"; });
 
 TEST(FramePoisoning, DebugChecksPoisonResetMemoryWith0xCD) {
 #if defined(__SANITIZE_ADDRESS__)

@@ -53,17 +53,19 @@ TEST(HeapTest, ForeignPointerIsReported) {
 
 TEST(HeapTest, DestructorRunsOnceAndNotForForeignPointers) {
   struct Counted {
-    int* count;
+    explicit Counted(int* c) : count(c) {}
     ~Counted() { ++*count; }
+    int* count;
   };
   Harness h;
   int destroyed = 0;
-  Counted* c = h.alloc.heap_alloc<Counted>(Counted{&destroyed});
+  Counted* c = h.alloc.heap_alloc<Counted>(&destroyed);
   h.alloc.heap_free(c);
   EXPECT_EQ(destroyed, 1);
-  Counted local{&destroyed};
+  Counted local(&destroyed);
   h.alloc.heap_free(&local);
   EXPECT_EQ(destroyed, 1);
+  EXPECT_EQ(h.sink->count(Code::FA541), 1u);
 }
 
 TEST(HeapTest, BadAlignmentIsRejected) {

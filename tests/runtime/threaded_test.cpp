@@ -21,6 +21,7 @@ TEST_P(ThreadedTest, EachThreadHasItsOwnArenaAndFrames) {
   std::vector<std::thread> threads;
   std::mutex m;
   std::vector<std::uintptr_t> first_addresses;
+  std::barrier all_alive(n);  // arenas are compared while every thread still holds its own
   for (int t = 0; t < n; ++t) {
     threads.emplace_back([&, t] {
       for (int frame = 0; frame < 50; ++frame) {
@@ -33,6 +34,7 @@ TEST_P(ThreadedTest, EachThreadHasItsOwnArenaAndFrames) {
           first_addresses.push_back(reinterpret_cast<std::uintptr_t>(v));
         }
         h.alloc.end_frame();
+        if (frame == 0) all_alive.arrive_and_wait();
       }
       EXPECT_EQ(h.alloc.frame_number(), 50u);
     });
@@ -84,6 +86,7 @@ TEST_P(ThreadedTest, CrossThreadFreesReturnToTheOwnerAndCountsBalance) {
         for (int i = 0; i < kPerThread; ++i) again.push_back(h.alloc.pool_alloc<std::uint64_t>(1u));
         sync.arrive_and_wait();
         EXPECT_EQ(h.alloc.stats().pool_slabs_in_use, slabs_before);
+        sync.arrive_and_wait();  // nobody exits (and hands slabs back) before all have checked
         for (auto* p : again) h.alloc.pool_free(p);
       });
     }
