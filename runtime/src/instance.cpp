@@ -130,8 +130,8 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   slab->end = slab->first_block + count * block;
   slab->block_states = config.debug_checks ? new std::atomic<std::uint8_t>[count]() : nullptr;
   asan_poison(slab->first_block, static_cast<std::size_t>(slab->end - slab->first_block));
-  // Publish the header last: a concurrent free of a stale pointer must not see a half-made slab.
-  std::atomic_thread_fence(std::memory_order_release);
+  // No fence needed: other threads only see blocks of this slab through the owner, which
+  // synchronises with them (a queue, a barrier) after this point.
   slab->magic = SlabHeader::kMagic;
   return slab;
 }
