@@ -65,7 +65,7 @@ ThreadState* Instance::create_thread_state() {
   ts->instrumented = config.debug_checks || asan_build() || running_on_valgrind();
   ts->frame.capacity = config.frame_arena_size;
   ts->frame.base = map_reserve(config.frame_arena_size);
-  ts->frame.cur = ts->frame.base;
+  ts->frame.cur.store(ts->frame.base, std::memory_order_relaxed);
   ts->frame.limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
   std::lock_guard lock(mutex_);
@@ -82,7 +82,8 @@ void Instance::retire(ThreadState* ts) {
   a.generation.fetch_add(1, std::memory_order_relaxed);
   on_arena_destroyed(a.base, a.capacity);
   ::munmap(a.base, a.capacity);
-  a.base = a.cur = a.limit = nullptr;
+  a.base = a.limit = nullptr;
+  a.cur.store(nullptr, std::memory_order_relaxed);
   if (ts->pool_outstanding == 0) {
     // Nothing of this thread's pool is in use anywhere: its slabs can serve other threads.
     for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
@@ -193,14 +194,17 @@ void Instance::collect(AllocStats& out) {
     t.exited = ts->exited.load(std::memory_order_relaxed);
     t.frames_completed = ts->frame.frames_completed.get();
     t.frame_active = ts->frame.active_flag.load(std::memory_order_relaxed);
-    t.frame_used_bytes = t.frame_active ? ts->frame_stats.bytes_allocated.get() - ts->frame.bytes_at_begin.get() : 0;
+    std::byte* cur = ts->frame.cur.load(std::memory_order_relaxed);
+    t.frame_used_bytes = t.frame_active && cur ? static_cast<std::uint64_t>(cur - ts->frame.base) : 0;
     t.frame_capacity = ts->frame.capacity;
     t.frame = to_kind(ts->frame_stats);
+    t.frame.bytes_allocated += t.frame_used_bytes;  // the open frame's bytes are still live
     t.pool = to_kind(ts->pool_stats);
     t.heap = to_kind(ts->heap_stats);
     t.pool_remote_frees = ts->pool_remote_frees.get();
     t.failed_allocations = ts->failed_allocations.get();
     add_kind(out.frame, ts->frame_stats);
+    out.frame.bytes_allocated += t.frame_used_bytes;
     add_kind(out.pool, ts->pool_stats);
     add_kind(out.heap, ts->heap_stats);
     out.failed_allocations += t.failed_allocations;

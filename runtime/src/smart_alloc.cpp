@@ -129,10 +129,9 @@ void SmartAlloc::begin_frame() {
     return;
   }
   detail::drain_remote_frees(*impl_, ts);
-  a.cur = a.base;
-  a.limit = a.base + a.capacity;
+  a.cur.store(a.base, std::memory_order_relaxed);
+  a.limit = ts.instrumented ? a.base : a.base + a.capacity;
   a.allocations_at_begin.set(ts.frame_stats.allocations.get());
-  a.bytes_at_begin.set(ts.frame_stats.bytes_allocated.get());
   a.active = true;
   a.active_flag.store(true, std::memory_order_relaxed);
 }
@@ -144,12 +143,13 @@ void SmartAlloc::end_frame() {
     report(Code::FA004, "end_frame() called with no active frame on this thread", {"the call was ignored"});
     return;
   }
-  const auto used = static_cast<std::size_t>(a.cur - a.base);
+  const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
   ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
-  ts.frame_stats.bytes_freed.add(ts.frame_stats.bytes_allocated.get() - a.bytes_at_begin.get());
+  ts.frame_stats.bytes_allocated.add(used);
+  ts.frame_stats.bytes_freed.add(used);
   if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
-  a.cur = a.base;
+  a.cur.store(a.base, std::memory_order_relaxed);
   a.limit = a.base;
   a.active = false;
   a.active_flag.store(false, std::memory_order_relaxed);
@@ -163,12 +163,12 @@ std::uint64_t SmartAlloc::frame_number() const { return local().frame.frames_com
 
 std::size_t SmartAlloc::frame_used() const {
   const detail::FrameArena& a = local().frame;
-  return static_cast<std::size_t>(a.cur - a.base);
+  return static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
 }
 
 std::size_t SmartAlloc::frame_remaining() const {
   const detail::FrameArena& a = local().frame;
-  return a.active ? static_cast<std::size_t>(a.base + a.capacity - a.cur) : 0;
+  return a.active ? static_cast<std::size_t>(a.base + a.capacity - a.cur.load(std::memory_order_relaxed)) : 0;
 }
 
 void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing) {
@@ -196,7 +196,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
            {"the arena holds " + std::to_string(a.capacity) + " bytes"});
     return fail(Code::FA542);
   }
-  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur);
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
   const auto end = reinterpret_cast<std::uintptr_t>(a.base + a.capacity);
   const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
   if (p > end || size > end - p) {
@@ -208,9 +208,8 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     }
     return fail(Code::FA003);
   }
-  a.cur = reinterpret_cast<std::byte*>(p + size);
+  a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   ts.frame_stats.allocations.add(1);
-  ts.frame_stats.bytes_allocated.add(size);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   return reinterpret_cast<void*>(p);
 }

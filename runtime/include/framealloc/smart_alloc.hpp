@@ -196,20 +196,14 @@ class SmartAlloc {
 // ---- inline fast paths ----
 
 inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align) {
-  detail::ThreadState& ts = local();
-  if (detail::is_pow2(align) && align <= 4096 && !ts.instrumented) [[likely]] {
-    if (void* p = detail::frame_bump(ts, size, align)) [[likely]]
-      return p;
-  }
+  if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
+    return p;
   return frame_alloc_slow(size, align, true);
 }
 
 inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align) {
-  detail::ThreadState& ts = local();
-  if (detail::is_pow2(align) && align <= 4096 && !ts.instrumented) [[likely]] {
-    if (void* p = detail::frame_bump(ts, size, align)) [[likely]]
-      return p;
-  }
+  if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
+    return p;
   return frame_alloc_slow(size, align, false);
 }
 

@@ -40,9 +40,11 @@ struct SizeClassState {
 
 struct FrameArena {
   std::byte* base = nullptr;
-  std::byte* cur = nullptr;
-  // base when no frame is active, so every request falls through to the slow path
-  // (which reports FA001); base + capacity during a frame.
+  // Written only by the owner; relaxed atomic (a plain mov on x86-64) so stats readers on
+  // other threads can see how much of the current frame is used.
+  std::atomic<std::byte*> cur{nullptr};
+  // base + capacity during a frame. base when no frame is active or the thread is
+  // instrumented, so those requests fall through to the slow path (FA001, poisoning).
   std::byte* limit = nullptr;
   std::size_t capacity = 0;
   bool active = false;                  // owner thread only
@@ -50,9 +52,8 @@ struct FrameArena {
   // Bumped by every end_frame() and at thread exit; FrameBox compares it.
   std::atomic<std::uint64_t> generation{0};
   OwnedCounter frames_completed;
-  // Frame allocation counters at begin_frame(), to release them in bulk at end_frame().
+  // Frame allocation count at begin_frame(), to release them in bulk at end_frame().
   OwnedCounter allocations_at_begin;
-  OwnedCounter bytes_at_begin;
 };
 
 struct ThreadState {
@@ -68,6 +69,8 @@ struct ThreadState {
   std::atomic<FreeBlock*> remote_free{nullptr};
   std::uint64_t pool_outstanding = 0;  // bytes of this thread's slabs in use
 
+  // frame_stats.bytes_* cover completed frames (bytes used, alignment padding included);
+  // the current frame's bytes are cur - base.
   KindCounters frame_stats, pool_stats, heap_stats;
   OwnedCounter pool_remote_frees;
   OwnedCounter failed_allocations;
@@ -85,17 +88,17 @@ extern constinit thread_local TlsCache tls_cache;
 
 constexpr bool is_pow2(std::size_t v) noexcept { return v != 0 && (v & (v - 1)) == 0; }
 
-// Bump allocation inside the current frame; nullptr means "take the slow path".
+// Bump allocation inside the current frame; nullptr means "take the slow path" (no frame,
+// instrumented thread, bad or large alignment, zero size, or not enough room).
 inline void* frame_bump(ThreadState& ts, std::size_t size, std::size_t align) noexcept {
   FrameArena& a = ts.frame;
-  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur);
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
   const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
   const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
-  if (p > limit || size > limit - p || size == 0) [[unlikely]]
+  if (!is_pow2(align) || align > 4096 || p > limit || size - 1 >= limit - p) [[unlikely]]
     return nullptr;
-  a.cur = reinterpret_cast<std::byte*>(p + size);
+  a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   ts.frame_stats.allocations.add(1);
-  ts.frame_stats.bytes_allocated.add(size);
   return reinterpret_cast<void*>(p);
 }
 
