@@ -30,16 +30,16 @@
 #include <sched.h>
 
 #include <benchmark/benchmark.h>
-#include <foonathan/memory/memory_stack.hpp>
 #include <mimalloc.h>
+#include <foonathan/memory/memory_stack.hpp>
 
 #include <framealloc/framealloc.hpp>
 
 namespace {
 
-constexpr std::size_t kBatch = 1024;         // requests between two resets / frees
-constexpr std::size_t kXBatch = 4096;        // blocks per iteration of the two-thread case
-constexpr std::size_t kPoolSize = 64;        // pool object size
+constexpr std::size_t kBatch = 1024;            // requests between two resets / frees
+constexpr std::size_t kXBatch = 4096;           // blocks per iteration of the two-thread case
+constexpr std::size_t kPoolSize = 64;           // pool object size
 constexpr std::size_t kBufferBytes = 1u << 20;  // pre-sized buffers of the bump-style peers
 
 // mimalloc, loaded with dlopen(RTLD_LOCAL) by main(). Debian ships it only as a shared
@@ -116,7 +116,8 @@ class FaFrame {
 class GlibcFrame {
  public:
   void* alloc(std::size_t i, Req r) {
-    void* p = r.align <= alignof(std::max_align_t) ? std::malloc(r.size) : std::aligned_alloc(r.align, r.size);
+    void* p =
+        r.align <= alignof(std::max_align_t) ? std::malloc(r.size) : std::aligned_alloc(r.align, r.size);
     live_[i] = p;
     return p;
   }
@@ -150,7 +151,8 @@ class MimallocFrame {
 template <bool Virtual>
 class PmrFrame {
  public:
-  PmrFrame() : buf_(new std::byte[kBufferBytes]), res_(buf_.get(), kBufferBytes, std::pmr::null_memory_resource()) {
+  PmrFrame()
+      : buf_(new std::byte[kBufferBytes]), res_(buf_.get(), kBufferBytes, std::pmr::null_memory_resource()) {
     benchmark::DoNotOptimize(mr_);  // the compiler may not assume which resource mr_ is
   }
   void* alloc(std::size_t, Req r) {
@@ -393,7 +395,9 @@ void bm_pool_xthread(benchmark::State& state) {
 
 // ---- registration ----
 
-void add(const std::string& name, void (*fn)(benchmark::State&)) { benchmark::RegisterBenchmark(name.c_str(), fn); }
+void add(const std::string& name, void (*fn)(benchmark::State&)) {
+  benchmark::RegisterBenchmark(name.c_str(), fn);
+}
 
 template <class Shape>
 void add_frame(const char* shape) {
@@ -442,7 +446,8 @@ bool malloc_is_glibc() {
 int main(int argc, char** argv) {
   if (!load_mimalloc()) return 2;
   if (!malloc_is_glibc()) {
-    std::fprintf(stderr, "fa_bench_alloc: malloc resolves to mimalloc, not glibc; the glibc peer would be wrong\n");
+    std::fprintf(stderr,
+                 "fa_bench_alloc: malloc resolves to mimalloc, not glibc; the glibc peer would be wrong\n");
     return 2;
   }
   register_all();

@@ -118,10 +118,11 @@ int main(int argc, char** argv) {
     alloc.end_frame();
     if (!opt.quiet) {
       const fa::AllocStats s = alloc.stats();
-      std::printf("frame %4d  main %7zu B  worker %7zu B  events %3llu  pool live %5llu B  heap live %6llu B\n", f,
-                  main_bytes, worker_frame_bytes, static_cast<unsigned long long>(consumed_now),
-                  static_cast<unsigned long long>(s.pool.live_bytes()),
-                  static_cast<unsigned long long>(s.heap.live_bytes()));
+      std::printf(
+          "frame %4d  main %7zu B  worker %7zu B  events %3llu  pool live %5llu B  heap live %6llu B\n", f,
+          main_bytes, worker_frame_bytes, static_cast<unsigned long long>(consumed_now),
+          static_cast<unsigned long long>(s.pool.live_bytes()),
+          static_cast<unsigned long long>(s.heap.live_bytes()));
     }
   }
   simulation.join();
@@ -132,8 +133,10 @@ int main(int argc, char** argv) {
                         s.heap.allocations == s.heap.frees && s.diagnostics_reported == 0;
   std::printf("\n%d frames on %zu threads\n", opt.frames, s.threads.size());
   std::printf("  frame: %llu allocations, peak %llu B per thread-frame (summed)\n",
-              static_cast<unsigned long long>(s.frame.allocations), static_cast<unsigned long long>(s.frame.peak_bytes));
-  std::printf("  pool:  %llu allocations, %llu freed across threads\n", static_cast<unsigned long long>(s.pool.allocations),
+              static_cast<unsigned long long>(s.frame.allocations),
+              static_cast<unsigned long long>(s.frame.peak_bytes));
+  std::printf("  pool:  %llu allocations, %llu freed across threads\n",
+              static_cast<unsigned long long>(s.pool.allocations),
               static_cast<unsigned long long>(events_consumed));
   std::printf("  heap:  %llu allocations, peak %llu B\n", static_cast<unsigned long long>(s.heap.allocations),
               static_cast<unsigned long long>(s.heap.peak_bytes));

@@ -7,7 +7,8 @@
 namespace fa {
 
 AllocConfig AllocConfig::minimal() {
-  return AllocConfig{}.with_frame_arena_size(1u << 20).with_pool_reserve_size(64u << 20).with_pool_slab_size(32u << 10);
+  return AllocConfig{}.with_frame_arena_size(1u << 20).with_pool_reserve_size(64u << 20).with_pool_slab_size(
+      32u << 10);
 }
 
 AllocConfig AllocConfig::high_performance() {
@@ -25,9 +26,11 @@ std::optional<std::string> AllocConfig::validate() const {
   if (pool_max_object_size == 0 || pool_max_object_size > kMaxPoolObjectSize)
     return "pool_max_object_size must be between 1 and " + std::to_string(kMaxPoolObjectSize);
   if (!detail::is_pow2(pool_slab_size) || pool_slab_size < page)
-    return "pool_slab_size must be a power of two of at least 4096 bytes (got " + std::to_string(pool_slab_size) + ")";
+    return "pool_slab_size must be a power of two of at least 4096 bytes (got " +
+           std::to_string(pool_slab_size) + ")";
   if (pool_slab_size < 4 * pool_max_object_size + 64)
-    return "pool_slab_size (" + std::to_string(pool_slab_size) + ") must hold at least four blocks of pool_max_object_size (" +
+    return "pool_slab_size (" + std::to_string(pool_slab_size) +
+           ") must hold at least four blocks of pool_max_object_size (" +
            std::to_string(pool_max_object_size) + ")";
   if (pool_reserve_size < pool_slab_size)
     return "pool_reserve_size (" + std::to_string(pool_reserve_size) + ") must be at least one slab (" +

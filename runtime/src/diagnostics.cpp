@@ -46,7 +46,8 @@ std::vector<Diagnostic> CollectingSink::diagnostics() const {
 
 std::size_t CollectingSink::count(Code code) const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [&](const Diagnostic& d) { return d.code == code; }));
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [&](const Diagnostic& d) { return d.code == code; }));
 }
 
 std::size_t CollectingSink::size() const {
@@ -59,7 +60,8 @@ void CollectingSink::clear() {
   items_.clear();
 }
 
-StrictModeError::StrictModeError(Diagnostic d) : std::runtime_error(format_diagnostic(d)), diag_(std::move(d)) {}
+StrictModeError::StrictModeError(Diagnostic d)
+    : std::runtime_error(format_diagnostic(d)), diag_(std::move(d)) {}
 
 const char* AllocError::what() const noexcept {
   return info(code_).summary.data();  // catalog strings are literals: NUL-terminated

@@ -14,12 +14,15 @@ std::atomic<std::uint64_t> next_instance_id{1};
 
 // Reserves address space without committing memory: untouched pages read as zero.
 std::byte* map_reserve(std::size_t bytes) {
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* p =
+      ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   return static_cast<std::byte*>(p);
 }
 
-constexpr std::size_t align_up(std::size_t v, std::size_t a) { return (v + a - 1) & ~(a - 1); }
+constexpr std::size_t align_up(std::size_t v, std::size_t a) {
+  return (v + a - 1) & ~(a - 1);
+}
 
 }  // namespace
 
@@ -32,7 +35,8 @@ Instance::Instance(SmartAlloc& alloc, const AllocConfig& cfg)
   region_size_ = config.pool_reserve_size & ~(config.pool_slab_size - 1);
   // Align the reservation to the slab size so a block's slab is found by masking.
   std::byte* raw = map_reserve(region_size_ + config.pool_slab_size);
-  region_ = reinterpret_cast<std::byte*>(align_up(reinterpret_cast<std::uintptr_t>(raw), config.pool_slab_size));
+  region_ =
+      reinterpret_cast<std::byte*>(align_up(reinterpret_cast<std::uintptr_t>(raw), config.pool_slab_size));
   const std::size_t head = static_cast<std::size_t>(region_ - raw);
   if (head) ::munmap(raw, head);
   const std::size_t tail = config.pool_slab_size - head;

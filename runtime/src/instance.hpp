@@ -63,7 +63,9 @@ class Instance {
   // ---- diagnostics ----
   void report(Diagnostic d);
   void set_sink(std::shared_ptr<DiagnosticSink> sink);
-  std::uint64_t diagnostics_reported() const noexcept { return diagnostics_reported_.load(std::memory_order_relaxed); }
+  std::uint64_t diagnostics_reported() const noexcept {
+    return diagnostics_reported_.load(std::memory_order_relaxed);
+  }
 
   // ---- stats ----
   void collect(AllocStats& out);

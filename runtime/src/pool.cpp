@@ -70,7 +70,8 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
 
 void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
   if (!detail::is_pow2(align)) {
-    report(Code::FA542, "pool allocation with alignment " + std::to_string(align) + ", which is not a power of two");
+    report(Code::FA542,
+           "pool allocation with alignment " + std::to_string(align) + ", which is not a power of two");
     local().failed_allocations.add(1);
     throw AllocError(Code::FA542);
   }
@@ -101,7 +102,8 @@ bool SmartAlloc::owns_pool_block(const void* p) {
   if (slab->block_states) {
     const auto state = slab->block_states[detail::block_index(slab, p)].load(std::memory_order_relaxed);
     if (state == 2) {
-      report(Code::FA540, "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      report(Code::FA540,
+             "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
       return false;
     }
     if (state == 0) {
@@ -123,10 +125,11 @@ void SmartAlloc::pool_free_slow(void* p) {
   detail::SlabHeader* slab = impl_->slab_of(p);
   if (slab->block_states) {
     std::uint8_t expected = 1;
-    if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(expected, 2,
-                                                                                   std::memory_order_relaxed)) {
+    if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(
+            expected, 2, std::memory_order_relaxed)) {
       // Another thread freed it between the check and now.
-      report(Code::FA540, "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      report(Code::FA540,
+             "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
       return;
     }
   }
@@ -146,7 +149,8 @@ void SmartAlloc::pool_free_slow(void* p) {
     // Back to the owning thread, never onto this thread's lists.
     detail::ThreadState* owner = slab->owner;
     b->next = owner->remote_free.load(std::memory_order_relaxed);
-    while (!owner->remote_free.compare_exchange_weak(b->next, b, std::memory_order_release, std::memory_order_relaxed)) {
+    while (!owner->remote_free.compare_exchange_weak(b->next, b, std::memory_order_release,
+                                                     std::memory_order_relaxed)) {
     }
     ts.pool_remote_frees.add(1);
   }

@@ -45,7 +45,8 @@ std::string hex(const void* p) {
 
 }  // namespace
 
-void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread, const char* what) {
+void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread,
+                             const char* what) {
   if (wrong_thread) {
     alloc.report(Code::FA201, std::string("FrameBox ") + what + " on a thread that does not own its frame",
                  {"the box was allocated in the frame arena of thread #" + std::to_string(owner->index)},
@@ -55,7 +56,8 @@ void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool w
   alloc.report(Code::FA002, std::string("FrameBox ") + what + " after the frame it was allocated in ended",
                {"the box was allocated in a frame of thread #" + std::to_string(owner->index) +
                 " that has since ended; its memory was reset"},
-               "keep frame boxes inside begin_frame()/end_frame(), or use pool_box()/heap_box() for longer-lived data");
+               "keep frame boxes inside begin_frame()/end_frame(), or use pool_box()/heap_box() for "
+               "longer-lived data");
 }
 
 }  // namespace detail
@@ -76,7 +78,9 @@ SmartAlloc::~SmartAlloc() {
   impl_.reset();
 }
 
-const AllocConfig& SmartAlloc::config() const noexcept { return impl_->config; }
+const AllocConfig& SmartAlloc::config() const noexcept {
+  return impl_->config;
+}
 
 detail::ThreadState& SmartAlloc::attach_slow() const {
   auto& reg = detail::thread_registry();
@@ -116,7 +120,9 @@ void SmartAlloc::report(Code code, std::string message, std::vector<std::string>
   impl_->report(std::move(d));
 }
 
-void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) { impl_->set_sink(std::move(sink)); }
+void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) {
+  impl_->set_sink(std::move(sink));
+}
 
 // ---------------------------------------------------------------- frame
 
@@ -124,8 +130,9 @@ void SmartAlloc::begin_frame() {
   detail::ThreadState& ts = local();
   detail::FrameArena& a = ts.frame;
   if (a.active) {
-    report(Code::FA004, "begin_frame() called while a frame is already active on this thread",
-           {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
+    report(
+        Code::FA004, "begin_frame() called while a frame is already active on this thread",
+        {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
     return;
   }
   detail::drain_remote_frees(*impl_, ts);
@@ -158,8 +165,12 @@ void SmartAlloc::end_frame() {
   detail::drain_remote_frees(*impl_, ts);
 }
 
-bool SmartAlloc::frame_active() const { return local().frame.active; }
-std::uint64_t SmartAlloc::frame_number() const { return local().frame.frames_completed.get(); }
+bool SmartAlloc::frame_active() const {
+  return local().frame.active;
+}
+std::uint64_t SmartAlloc::frame_number() const {
+  return local().frame.frames_completed.get();
+}
 
 std::size_t SmartAlloc::frame_used() const {
   const detail::FrameArena& a = local().frame;
@@ -180,15 +191,17 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     return nullptr;
   };
   if (!detail::is_pow2(align)) {
-    report(Code::FA542, "frame allocation with alignment " + std::to_string(align) + ", which is not a power of two",
+    report(Code::FA542,
+           "frame allocation with alignment " + std::to_string(align) + ", which is not a power of two",
            {"requested " + std::to_string(size) + " bytes"});
     return fail(Code::FA542);
   }
   if (!a.active) {
-    report(Code::FA001, "frame allocation used outside an active frame",
-           {a.frames_completed.get() == 0 ? "no frame has begun on this thread yet"
-                                          : "this allocation was requested after end_frame()"},
-           "call begin_frame() before allocating, or use pool_alloc()/heap_alloc() for data that must persist");
+    report(
+        Code::FA001, "frame allocation used outside an active frame",
+        {a.frames_completed.get() == 0 ? "no frame has begun on this thread yet"
+                                       : "this allocation was requested after end_frame()"},
+        "call begin_frame() before allocating, or use pool_alloc()/heap_alloc() for data that must persist");
     return fail(Code::FA001);
   }
   if (align > a.capacity) {
@@ -203,8 +216,9 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     if (throwing) {
       report(Code::FA003, "frame arena exhausted",
              {"requested " + std::to_string(size) + " bytes (alignment " + std::to_string(align) + ") with " +
-                  std::to_string(end - cur) + " of " + std::to_string(a.capacity) + " bytes left this frame"},
-             "raise AllocConfig::with_frame_arena_size(), check frame_remaining(), or use the heap for large data");
+              std::to_string(end - cur) + " of " + std::to_string(a.capacity) + " bytes left this frame"},
+             "raise AllocConfig::with_frame_arena_size(), check frame_remaining(), or use the heap for large "
+             "data");
     }
     return fail(Code::FA003);
   }
@@ -219,7 +233,8 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
 void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align) {
   detail::ThreadState& ts = local();
   if (!detail::is_pow2(align)) {
-    report(Code::FA542, "heap allocation with alignment " + std::to_string(align) + ", which is not a power of two");
+    report(Code::FA542,
+           "heap allocation with alignment " + std::to_string(align) + ", which is not a power of two");
     ts.failed_allocations.add(1);
     throw AllocError(Code::FA542);
   }
@@ -261,8 +276,9 @@ void report_bad_free(SmartAlloc& alloc, detail::Instance& inst, const void* p, c
       alloc.report(Code::FA541, where + " was given frame memory",
                    {"frame allocations are released together by end_frame(), never one by one"});
     } else {
-      alloc.report(Code::FA201, "invalid cross-thread free: " + where + " was given frame memory of thread #" +
-                                    std::to_string(owner->index),
+      alloc.report(Code::FA201,
+                   "invalid cross-thread free: " + where + " was given frame memory of thread #" +
+                       std::to_string(owner->index),
                    {"frame memory belongs to the thread whose arena it came from"});
     }
     return;
@@ -272,7 +288,9 @@ void report_bad_free(SmartAlloc& alloc, detail::Instance& inst, const void* p, c
 }
 }  // namespace
 
-bool SmartAlloc::owns_heap_block(const void* p) { return owns_heap_block_named(p, "heap_free"); }
+bool SmartAlloc::owns_heap_block(const void* p) {
+  return owns_heap_block_named(p, "heap_free");
+}
 
 bool SmartAlloc::owns_heap_block_named(const void* p, const char* fn) {
   {
@@ -283,7 +301,9 @@ bool SmartAlloc::owns_heap_block_named(const void* p, const char* fn) {
   return false;
 }
 
-void SmartAlloc::heap_free_bytes(void* p) { heap_free_named(p, "heap_free"); }
+void SmartAlloc::heap_free_bytes(void* p) {
+  heap_free_named(p, "heap_free");
+}
 
 void SmartAlloc::heap_free_named(void* p, const char* fn) {
   if (!p) return;
@@ -333,8 +353,12 @@ ThreadStats SmartAlloc::thread_stats() const {
   return {};
 }
 
-std::pmr::memory_resource& SmartAlloc::frame_resource() noexcept { return impl_->frame_resource; }
-std::pmr::memory_resource& SmartAlloc::pool_resource() noexcept { return impl_->pool_resource; }
+std::pmr::memory_resource& SmartAlloc::frame_resource() noexcept {
+  return impl_->frame_resource;
+}
+std::pmr::memory_resource& SmartAlloc::pool_resource() noexcept {
+  return impl_->pool_resource;
+}
 
 namespace detail {
 // Reported by the frame-box destructor check; lives here to keep boxes.hpp light.

@@ -12,7 +12,8 @@ int main() {
   auto heap = alloc.heap_box<double>(3.0);
   const fa::AllocStats s = alloc.stats();
   std::printf("consumer ok: frame=%llu pool=%llu heap=%llu (version %s, %zu codes)\n",
-              static_cast<unsigned long long>(s.frame.allocations), static_cast<unsigned long long>(s.pool.allocations),
+              static_cast<unsigned long long>(s.frame.allocations),
+              static_cast<unsigned long long>(s.pool.allocations),
               static_cast<unsigned long long>(s.heap.allocations), fa::kVersion, fa::kCatalog.size());
   return f != nullptr && *pool == 2 && *heap == 3.0 ? 0 : 1;
 }

@@ -44,7 +44,8 @@ TEST(Diagnostics, DefaultSinkWritesToStderr) {
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(alloc.try_frame_alloc<int>(), nullptr);
   const std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("[framealloc][FA001] error: frame allocation used outside an active frame"), std::string::npos);
+  EXPECT_NE(err.find("[framealloc][FA001] error: frame allocation used outside an active frame"),
+            std::string::npos);
   EXPECT_NE(err.find("  help: "), std::string::npos);
 }
 
@@ -68,7 +69,7 @@ TEST(StrictModeTest, PanicOnErrorThrowsAfterReporting) {
       EXPECT_NE(std::string(e.what()).find("[FA001]"), std::string::npos);
     }
     EXPECT_EQ(h.sink->count(Code::FA001), 1u);  // reported before panicking
-    h.alloc.end_frame();                         // FA004 is a warning: no panic
+    h.alloc.end_frame();                        // FA004 is a warning: no panic
     EXPECT_EQ(h.sink->count(Code::FA004), 1u);
   }
   EXPECT_EQ(strict_mode(), StrictMode::Warn);  // guard restored the mode

@@ -26,7 +26,8 @@ TEST_P(FrameTest, AllocatesConstructedObjectsInsideAFrame) {
   EXPECT_EQ(a->id, 7);
   EXPECT_EQ(b->id, 8);
   EXPECT_NE(a, b);
-  EXPECT_GE(reinterpret_cast<std::byte*>(b) - reinterpret_cast<std::byte*>(a), static_cast<std::ptrdiff_t>(sizeof(Particle)));
+  EXPECT_GE(reinterpret_cast<std::byte*>(b) - reinterpret_cast<std::byte*>(a),
+            static_cast<std::ptrdiff_t>(sizeof(Particle)));
   h.alloc.end_frame();
   EXPECT_EQ(h.sink->size(), 0u);
 }

@@ -9,7 +9,8 @@ namespace fa::test {
 
 // An allocator whose diagnostics are collected instead of printed.
 struct Harness {
-  explicit Harness(AllocConfig config = AllocConfig::minimal()) : alloc(config), sink(std::make_shared<CollectingSink>()) {
+  explicit Harness(AllocConfig config = AllocConfig::minimal())
+      : alloc(config), sink(std::make_shared<CollectingSink>()) {
     alloc.set_diagnostic_sink(sink);
   }
   SmartAlloc alloc;
@@ -17,6 +18,8 @@ struct Harness {
 };
 
 // Both the instrumented (debug) and the release fast paths must behave the same.
-inline AllocConfig config_with_checks(bool checks) { return AllocConfig::minimal().with_debug_checks(checks); }
+inline AllocConfig config_with_checks(bool checks) {
+  return AllocConfig::minimal().with_debug_checks(checks);
+}
 
 }  // namespace fa::test

@@ -66,7 +66,8 @@ TEST_P(ThreadedTest, CrossThreadFreesReturnToTheOwnerAndCountsBalance) {
       threads.emplace_back([&, t] {
         auto& mine = produced[static_cast<std::size_t>(t)];
         for (int i = 0; i < kPerThread; ++i) {
-          auto* p = h.alloc.pool_alloc<std::uint64_t>(static_cast<std::uint64_t>(t) << 32 | static_cast<std::uint64_t>(i));
+          auto* p = h.alloc.pool_alloc<std::uint64_t>(static_cast<std::uint64_t>(t) << 32 |
+                                                      static_cast<std::uint64_t>(i));
           mine.push_back(p);
         }
         sync.arrive_and_wait();

@@ -10,7 +10,8 @@ namespace fa {
 
 namespace detail {
 // Reports FA002 (box outlived its frame) or FA201 (box destroyed on a foreign thread).
-void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread, const char* what);
+void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread,
+                             const char* what);
 }  // namespace detail
 
 template <class T>
@@ -18,7 +19,9 @@ class FrameBox {
  public:
   FrameBox() noexcept = default;
   FrameBox(FrameBox&& o) noexcept
-      : alloc_(std::exchange(o.alloc_, nullptr)), owner_(o.owner_), ptr_(std::exchange(o.ptr_, nullptr)),
+      : alloc_(std::exchange(o.alloc_, nullptr)),
+        owner_(o.owner_),
+        ptr_(std::exchange(o.ptr_, nullptr)),
         generation_(o.generation_) {}
   FrameBox& operator=(FrameBox&& o) noexcept {
     if (this != &o) {
@@ -62,7 +65,10 @@ class FrameBox {
  private:
   friend class SmartAlloc;
   FrameBox(SmartAlloc& a, detail::ThreadState& owner, T* p) noexcept
-      : alloc_(&a), owner_(&owner), ptr_(p), generation_(owner.frame.generation.load(std::memory_order_relaxed)),
+      : alloc_(&a),
+        owner_(&owner),
+        ptr_(p),
+        generation_(owner.frame.generation.load(std::memory_order_relaxed)),
         checked_(a.config().debug_checks) {}
 
   SmartAlloc* alloc_ = nullptr;
@@ -76,7 +82,8 @@ template <class T>
 class PoolBox {
  public:
   PoolBox() noexcept = default;
-  PoolBox(PoolBox&& o) noexcept : alloc_(std::exchange(o.alloc_, nullptr)), ptr_(std::exchange(o.ptr_, nullptr)) {}
+  PoolBox(PoolBox&& o) noexcept
+      : alloc_(std::exchange(o.alloc_, nullptr)), ptr_(std::exchange(o.ptr_, nullptr)) {}
   PoolBox& operator=(PoolBox&& o) noexcept {
     if (this != &o) {
       reset();
@@ -108,7 +115,8 @@ template <class T>
 class HeapBox {
  public:
   HeapBox() noexcept = default;
-  HeapBox(HeapBox&& o) noexcept : alloc_(std::exchange(o.alloc_, nullptr)), ptr_(std::exchange(o.ptr_, nullptr)) {}
+  HeapBox(HeapBox&& o) noexcept
+      : alloc_(std::exchange(o.alloc_, nullptr)), ptr_(std::exchange(o.ptr_, nullptr)) {}
   HeapBox& operator=(HeapBox&& o) noexcept {
     if (this != &o) {
       reset();

@@ -27,11 +27,26 @@ struct AllocConfig {
   bool debug_checks = true;
 #endif
 
-  AllocConfig& with_frame_arena_size(std::size_t bytes) { frame_arena_size = bytes; return *this; }
-  AllocConfig& with_pool_max_object_size(std::size_t bytes) { pool_max_object_size = bytes; return *this; }
-  AllocConfig& with_pool_slab_size(std::size_t bytes) { pool_slab_size = bytes; return *this; }
-  AllocConfig& with_pool_reserve_size(std::size_t bytes) { pool_reserve_size = bytes; return *this; }
-  AllocConfig& with_debug_checks(bool on) { debug_checks = on; return *this; }
+  AllocConfig& with_frame_arena_size(std::size_t bytes) {
+    frame_arena_size = bytes;
+    return *this;
+  }
+  AllocConfig& with_pool_max_object_size(std::size_t bytes) {
+    pool_max_object_size = bytes;
+    return *this;
+  }
+  AllocConfig& with_pool_slab_size(std::size_t bytes) {
+    pool_slab_size = bytes;
+    return *this;
+  }
+  AllocConfig& with_pool_reserve_size(std::size_t bytes) {
+    pool_reserve_size = bytes;
+    return *this;
+  }
+  AllocConfig& with_debug_checks(bool on) {
+    debug_checks = on;
+    return *this;
+  }
 
   // Small footprint: tools, tests, small games. 1 MiB arenas, 32 KiB slabs, 64 MiB pool reservation.
   static AllocConfig minimal();

@@ -14,7 +14,9 @@ class FrameMemoryResource final : public std::pmr::memory_resource {
   explicit FrameMemoryResource(SmartAlloc& alloc) noexcept : alloc_(&alloc) {}
 
  private:
-  void* do_allocate(std::size_t bytes, std::size_t align) override { return alloc_->frame_alloc_bytes(bytes ? bytes : 1, align); }
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    return alloc_->frame_alloc_bytes(bytes ? bytes : 1, align);
+  }
   void do_deallocate(void*, std::size_t, std::size_t) override {}
   bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
     auto* o = dynamic_cast<const FrameMemoryResource*>(&other);
@@ -29,7 +31,9 @@ class PoolMemoryResource final : public std::pmr::memory_resource {
   explicit PoolMemoryResource(SmartAlloc& alloc) noexcept : alloc_(&alloc) {}
 
  private:
-  void* do_allocate(std::size_t bytes, std::size_t align) override { return alloc_->pool_alloc_bytes(bytes ? bytes : 1, align); }
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    return alloc_->pool_alloc_bytes(bytes ? bytes : 1, align);
+  }
   void do_deallocate(void* p, std::size_t, std::size_t) override { alloc_->pool_free_bytes(p); }
   bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
     auto* o = dynamic_cast<const PoolMemoryResource*>(&other);

@@ -47,7 +47,7 @@ struct FrameArena {
   // instrumented, so those requests fall through to the slow path (FA001, poisoning).
   std::byte* limit = nullptr;
   std::size_t capacity = 0;
-  bool active = false;                  // owner thread only
+  bool active = false;                   // owner thread only
   std::atomic<bool> active_flag{false};  // the same, for stats readers on other threads
   // Bumped by every end_frame() and at thread exit; FrameBox compares it.
   std::atomic<std::uint64_t> generation{0};
@@ -86,7 +86,9 @@ struct TlsCache {
 };
 extern constinit thread_local TlsCache tls_cache;
 
-constexpr bool is_pow2(std::size_t v) noexcept { return v != 0 && (v & (v - 1)) == 0; }
+constexpr bool is_pow2(std::size_t v) noexcept {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 // Bump allocation inside the current frame; nullptr means "take the slow path" (no frame,
 // instrumented thread, bad or large alignment, zero size, or not enough room).
