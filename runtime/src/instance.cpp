@@ -82,7 +82,7 @@ void Instance::retire(ThreadState* ts) {
   drain_remote_frees(*this, *ts);
   std::lock_guard lock(mutex_);
   FrameArena& a = ts->frame;
-  a.active = false;
+  a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   on_arena_destroyed(a.base, a.capacity);
   ::munmap(a.base, a.capacity);
@@ -176,41 +176,49 @@ void Instance::set_sink(std::shared_ptr<DiagnosticSink> sink) {
 }
 
 namespace {
-void add_kind(KindStats& into, const KindCounters& c) {
-  into.allocations += c.allocations.get();
-  into.frees += c.frees.get();
-  into.bytes_allocated += c.bytes_allocated.get();
-  into.bytes_freed += c.bytes_freed.get();
-  into.peak_bytes += c.peak_bytes.get();
-}
 KindStats to_kind(const KindCounters& c) {
-  KindStats k;
-  add_kind(k, c);
-  return k;
+  return {c.allocations.get(), c.frees.get(), c.bytes_allocated.get(), c.bytes_freed.get(),
+          c.peak_bytes.get()};
+}
+void add(KindStats& into, const KindStats& k) {
+  into.allocations += k.allocations;
+  into.frees += k.frees;
+  into.bytes_allocated += k.bytes_allocated;
+  into.bytes_freed += k.bytes_freed;
+  into.peak_bytes += k.peak_bytes;
 }
 }  // namespace
+
+ThreadStats Instance::snapshot(const ThreadState& ts) const {
+  ThreadStats t;
+  t.thread_index = ts.index;
+  t.exited = ts.exited.load(std::memory_order_relaxed);
+  t.frames_completed = ts.frame.frames_completed.get();
+  t.frame_active = ts.frame.active.load(std::memory_order_relaxed);
+  std::byte* cur = ts.frame.cur.load(std::memory_order_relaxed);
+  t.frame_used_bytes = t.frame_active && cur ? static_cast<std::uint64_t>(cur - ts.frame.base) : 0;
+  t.frame_capacity = ts.frame.capacity;
+  t.frame = to_kind(ts.frame_stats);
+  t.frame.bytes_allocated += t.frame_used_bytes;  // the open frame's bytes are still live
+  t.pool = to_kind(ts.pool_stats);
+  t.heap = to_kind(ts.heap_stats);
+  t.pool_remote_frees = ts.pool_remote_frees.get();
+  t.failed_allocations = ts.failed_allocations.get();
+  return t;
+}
+
+ThreadStats Instance::thread_stats(const ThreadState& ts) {
+  std::lock_guard lock(mutex_);
+  return snapshot(ts);
+}
 
 void Instance::collect(AllocStats& out) {
   std::lock_guard lock(mutex_);
   for (auto& ts : threads_) {
-    ThreadStats t;
-    t.thread_index = ts->index;
-    t.exited = ts->exited.load(std::memory_order_relaxed);
-    t.frames_completed = ts->frame.frames_completed.get();
-    t.frame_active = ts->frame.active_flag.load(std::memory_order_relaxed);
-    std::byte* cur = ts->frame.cur.load(std::memory_order_relaxed);
-    t.frame_used_bytes = t.frame_active && cur ? static_cast<std::uint64_t>(cur - ts->frame.base) : 0;
-    t.frame_capacity = ts->frame.capacity;
-    t.frame = to_kind(ts->frame_stats);
-    t.frame.bytes_allocated += t.frame_used_bytes;  // the open frame's bytes are still live
-    t.pool = to_kind(ts->pool_stats);
-    t.heap = to_kind(ts->heap_stats);
-    t.pool_remote_frees = ts->pool_remote_frees.get();
-    t.failed_allocations = ts->failed_allocations.get();
-    add_kind(out.frame, ts->frame_stats);
-    out.frame.bytes_allocated += t.frame_used_bytes;
-    add_kind(out.pool, ts->pool_stats);
-    add_kind(out.heap, ts->heap_stats);
+    ThreadStats t = snapshot(*ts);
+    add(out.frame, t.frame);
+    add(out.pool, t.pool);
+    add(out.heap, t.heap);
     out.failed_allocations += t.failed_allocations;
     out.threads.push_back(std::move(t));
   }

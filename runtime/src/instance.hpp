@@ -69,12 +69,14 @@ class Instance {
 
   // ---- stats ----
   void collect(AllocStats& out);
+  ThreadStats thread_stats(const ThreadState& ts);
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
 
  private:
   void release_slab(SlabHeader* slab);
+  ThreadStats snapshot(const ThreadState& ts) const;  // caller holds mutex_
 
   std::mutex mutex_;  // threads_ and the slab registry
   std::vector<std::unique_ptr<ThreadState>> threads_;

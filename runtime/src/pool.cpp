@@ -25,6 +25,11 @@ void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept {
 
 namespace {
 
+void report_pool_double_free(SmartAlloc& alloc, std::uint32_t block_size) {
+  alloc.report(Code::FA540,
+               "double free: pool block of " + std::to_string(block_size) + " bytes freed twice");
+}
+
 std::size_t block_index(const SlabHeader* slab, const void* p) {
   return static_cast<std::size_t>(static_cast<const std::byte*>(p) - slab->first_block) / slab->block_size;
 }
@@ -102,8 +107,7 @@ bool SmartAlloc::owns_pool_block(const void* p) {
   if (slab->block_states) {
     const auto state = slab->block_states[detail::block_index(slab, p)].load(std::memory_order_relaxed);
     if (state == 2) {
-      report(Code::FA540,
-             "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      detail::report_pool_double_free(*this, slab->block_size);
       return false;
     }
     if (state == 0) {
@@ -128,8 +132,7 @@ void SmartAlloc::pool_free_slow(void* p) {
     if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(
             expected, 2, std::memory_order_relaxed)) {
       // Another thread freed it between the check and now.
-      report(Code::FA540,
-             "double free: pool block of " + std::to_string(slab->block_size) + " bytes freed twice");
+      detail::report_pool_double_free(*this, slab->block_size);
       return;
     }
   }

@@ -45,14 +45,7 @@ std::string hex(const void* p) {
 
 }  // namespace
 
-void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread,
-                             const char* what) {
-  if (wrong_thread) {
-    alloc.report(Code::FA201, std::string("FrameBox ") + what + " on a thread that does not own its frame",
-                 {"the box was allocated in the frame arena of thread #" + std::to_string(owner->index)},
-                 "hand frame data to another thread with frame_box_for_transfer() and receive()");
-    return;
-  }
+void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, const char* what) {
   alloc.report(Code::FA002, std::string("FrameBox ") + what + " after the frame it was allocated in ended",
                {"the box was allocated in a frame of thread #" + std::to_string(owner->index) +
                 " that has since ended; its memory was reset"},
@@ -115,7 +108,7 @@ void SmartAlloc::report(Code code, std::string message, std::vector<std::string>
   if (const detail::ThreadState* ts = current_thread_state_if_attached()) {
     d.thread_index = ts->index;
     d.frame_number = ts->frame.frames_completed.get();
-    d.frame_active = ts->frame.active;
+    d.frame_active = ts->frame.active.load(std::memory_order_relaxed);
   }
   impl_->report(std::move(d));
 }
@@ -129,7 +122,7 @@ void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) {
 void SmartAlloc::begin_frame() {
   detail::ThreadState& ts = local();
   detail::FrameArena& a = ts.frame;
-  if (a.active) {
+  if (a.active.load(std::memory_order_relaxed)) {
     report(
         Code::FA004, "begin_frame() called while a frame is already active on this thread",
         {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
@@ -139,14 +132,13 @@ void SmartAlloc::begin_frame() {
   a.cur.store(a.base, std::memory_order_relaxed);
   a.limit = ts.instrumented ? a.base : a.base + a.capacity;
   a.allocations_at_begin.set(ts.frame_stats.allocations.get());
-  a.active = true;
-  a.active_flag.store(true, std::memory_order_relaxed);
+  a.active.store(true, std::memory_order_relaxed);
 }
 
 void SmartAlloc::end_frame() {
   detail::ThreadState& ts = local();
   detail::FrameArena& a = ts.frame;
-  if (!a.active) {
+  if (!a.active.load(std::memory_order_relaxed)) {
     report(Code::FA004, "end_frame() called with no active frame on this thread", {"the call was ignored"});
     return;
   }
@@ -158,15 +150,14 @@ void SmartAlloc::end_frame() {
   if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
   a.cur.store(a.base, std::memory_order_relaxed);
   a.limit = a.base;
-  a.active = false;
-  a.active_flag.store(false, std::memory_order_relaxed);
+  a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   a.frames_completed.add(1);
   detail::drain_remote_frees(*impl_, ts);
 }
 
 bool SmartAlloc::frame_active() const {
-  return local().frame.active;
+  return local().frame.active.load(std::memory_order_relaxed);
 }
 std::uint64_t SmartAlloc::frame_number() const {
   return local().frame.frames_completed.get();
@@ -179,7 +170,9 @@ std::size_t SmartAlloc::frame_used() const {
 
 std::size_t SmartAlloc::frame_remaining() const {
   const detail::FrameArena& a = local().frame;
-  return a.active ? static_cast<std::size_t>(a.base + a.capacity - a.cur.load(std::memory_order_relaxed)) : 0;
+  return a.active.load(std::memory_order_relaxed)
+             ? static_cast<std::size_t>(a.base + a.capacity - a.cur.load(std::memory_order_relaxed))
+             : 0;
 }
 
 void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing) {
@@ -196,7 +189,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
            {"requested " + std::to_string(size) + " bytes"});
     return fail(Code::FA542);
   }
-  if (!a.active) {
+  if (!a.active.load(std::memory_order_relaxed)) {
     report(
         Code::FA001, "frame allocation used outside an active frame",
         {a.frames_completed.get() == 0 ? "no frame has begun on this thread yet"
@@ -346,11 +339,7 @@ AllocStats SmartAlloc::stats() const {
 }
 
 ThreadStats SmartAlloc::thread_stats() const {
-  const detail::ThreadState& me = local();
-  AllocStats all = stats();
-  for (auto& t : all.threads)
-    if (t.thread_index == me.index) return t;
-  return {};
+  return impl_->thread_stats(local());
 }
 
 std::pmr::memory_resource& SmartAlloc::frame_resource() noexcept {
@@ -359,9 +348,5 @@ std::pmr::memory_resource& SmartAlloc::frame_resource() noexcept {
 std::pmr::memory_resource& SmartAlloc::pool_resource() noexcept {
   return impl_->pool_resource;
 }
-
-namespace detail {
-// Reported by the frame-box destructor check; lives here to keep boxes.hpp light.
-}  // namespace detail
 
 }  // namespace fa

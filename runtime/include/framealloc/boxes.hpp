@@ -9,9 +9,8 @@
 namespace fa {
 
 namespace detail {
-// Reports FA002 (box outlived its frame) or FA201 (box destroyed on a foreign thread).
-void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, bool wrong_thread,
-                             const char* what);
+// Reports FA002: the box was used or destroyed (`what`) after its frame ended.
+void report_frame_box_misuse(SmartAlloc& alloc, const ThreadState* owner, const char* what);
 }  // namespace detail
 
 template <class T>
@@ -42,7 +41,7 @@ class FrameBox {
   void reset() noexcept {
     if (!ptr_) return;
     if (expired()) {
-      detail::report_frame_box_misuse(*alloc_, owner_, false, "destroyed");
+      detail::report_frame_box_misuse(*alloc_, owner_, "destroyed");
     } else {
       ptr_->~T();
     }
@@ -55,7 +54,7 @@ class FrameBox {
     return ptr_ && owner_->frame.generation.load(std::memory_order_relaxed) != generation_;
   }
   T* get() const noexcept {
-    if (checked_ && expired()) detail::report_frame_box_misuse(*alloc_, owner_, false, "used");
+    if (checked_ && expired()) detail::report_frame_box_misuse(*alloc_, owner_, "used");
     return ptr_;
   }
   T& operator*() const noexcept { return *get(); }

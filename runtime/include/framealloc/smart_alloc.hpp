@@ -26,11 +26,6 @@ class PoolBox;
 template <class T>
 class HeapBox;
 
-namespace detail {
-class FrameResource;
-class PoolResource;
-}  // namespace detail
-
 class SmartAlloc {
  public:
   explicit SmartAlloc(AllocConfig config = AllocConfig{});  // throws std::invalid_argument

@@ -12,9 +12,6 @@ class OwnedCounter {
   void add(std::uint64_t n) noexcept {
     v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
-  void sub(std::uint64_t n) noexcept {
-    v_.store(v_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
-  }
   void set(std::uint64_t n) noexcept { v_.store(n, std::memory_order_relaxed); }
   void raise_to(std::uint64_t n) noexcept {
     if (n > v_.load(std::memory_order_relaxed)) v_.store(n, std::memory_order_relaxed);

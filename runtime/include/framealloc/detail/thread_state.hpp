@@ -47,8 +47,8 @@ struct FrameArena {
   // instrumented, so those requests fall through to the slow path (FA001, poisoning).
   std::byte* limit = nullptr;
   std::size_t capacity = 0;
-  bool active = false;                   // owner thread only
-  std::atomic<bool> active_flag{false};  // the same, for stats readers on other threads
+  // Written only by the owner; relaxed atomic so stats readers on other threads can see it.
+  std::atomic<bool> active{false};
   // Bumped by every end_frame() and at thread exit; FrameBox compares it.
   std::atomic<std::uint64_t> generation{0};
   OwnedCounter frames_completed;
