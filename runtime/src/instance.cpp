@@ -6,6 +6,7 @@
 #include <new>
 
 #include "instrument.hpp"
+#include "tag_ops.hpp"
 
 namespace fa::detail {
 namespace {
@@ -56,6 +57,7 @@ Instance::~Instance() {
     if (slab->magic == SlabHeader::kMagic) {
       asan_unpoison(slab, config.pool_slab_size);
       delete[] slab->block_states;
+      delete[] slab->charges;
     }
   }
   ::munmap(region_, region_size_);
@@ -72,14 +74,22 @@ ThreadState* Instance::create_thread_state() {
   ts->frame.cur.store(ts->frame.base, std::memory_order_relaxed);
   ts->frame.limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
-  std::lock_guard lock(mutex_);
-  ts->index = static_cast<std::uint32_t>(threads_.size() + 1);
-  threads_.push_back(std::move(ts));
-  return threads_.back().get();
+  ts->pool_checked = ts->instrumented;
+  ThreadState* out = ts.get();
+  {
+    std::lock_guard lock(mutex_);
+    ts->index = static_cast<std::uint32_t>(threads_.size() + 1);
+    tag_contexts_.push_back(std::make_unique<TagContext>());
+    ts->tags = tag_contexts_.back().get();
+    threads_.push_back(std::move(ts));
+  }
+  refresh_budget_state(*this, *out, true);
+  return out;
 }
 
 void Instance::retire(ThreadState* ts) {
   drain_remote_frees(*this, *ts);
+  flush_segment(*ts);
   std::lock_guard lock(mutex_);
   FrameArena& a = ts->frame;
   a.active.store(false, std::memory_order_relaxed);
@@ -103,6 +113,8 @@ void Instance::retire(ThreadState* ts) {
 
 void Instance::release_slab(SlabHeader* slab) {
   delete[] slab->block_states;
+  delete[] slab->charges;
+  slab->charges = nullptr;
   slab->magic = 0;
   asan_unpoison(slab, config.pool_slab_size);
   ::madvise(slab, config.pool_slab_size, MADV_DONTNEED);  // give the RAM back; reads as zero
@@ -134,6 +146,7 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   const std::size_t count = (config.pool_slab_size - align_up(sizeof(SlabHeader), 64)) / block;
   slab->end = slab->first_block + count * block;
   slab->block_states = config.debug_checks ? new std::atomic<std::uint8_t>[count]() : nullptr;
+  slab->charges = nullptr;
   asan_poison(slab->first_block, static_cast<std::size_t>(slab->end - slab->first_block));
   // No fence needed: other threads only see blocks of this slab through the owner, which
   // synchronises with them (a queue, a barrier) after this point.
@@ -224,6 +237,9 @@ void Instance::collect(AllocStats& out) {
   }
   out.pool_slabs_in_use = slabs_in_use_;
   out.pool_reserved_bytes = slabs_in_use_ * config.pool_slab_size;
+  std::vector<TagContext*> contexts;
+  for (auto& c : tag_contexts_) contexts.push_back(c.get());
+  collect_tags(*this, contexts, out);
 }
 
 }  // namespace fa::detail

@@ -15,12 +15,16 @@
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/memory_resource.hpp>
 
+#include "tag_context.hpp"
+
 namespace fa::detail {
 
 struct HeapBlock {
   std::size_t size;
   std::size_t align;
   ThreadState* owner;
+  std::uint32_t charge_tag_plus_one = 0;  // budget charge, as in BlockCharge
+  std::uint32_t charge_serial = 0;
 };
 
 class Instance {
@@ -67,6 +71,14 @@ class Instance {
     return diagnostics_reported_.load(std::memory_order_relaxed);
   }
 
+  // ---- tags, budgets, phases (tags.cpp, budgets.cpp, phases.cpp) ----
+  TagRegistry tags;
+  Budget global_budget{BudgetScope::Global, 0, ""};
+  std::atomic<std::uint64_t> budget_epoch{1};   // bumped by every budget change
+  std::atomic<std::uint64_t> budget_serial{0};  // bumped when a budget is armed
+  void emit_budget_event(const BudgetEvent& e);
+  void set_budget_callback(BudgetCallback cb);
+
   // ---- stats ----
   void collect(AllocStats& out);
   ThreadStats thread_stats(const ThreadState& ts);
@@ -85,6 +97,10 @@ class Instance {
   std::size_t next_slab_offset_ = 0;
   std::vector<std::byte*> free_slabs_;
   std::uint64_t slabs_in_use_ = 0;
+
+  std::vector<std::unique_ptr<TagContext>> tag_contexts_;  // under mutex_, one per thread
+  std::mutex budget_callback_mutex_;
+  std::shared_ptr<BudgetCallback> budget_callback_;
 
   std::mutex sink_mutex_;
   std::shared_ptr<DiagnosticSink> sink_;

@@ -6,6 +6,7 @@
 
 #include "instance.hpp"
 #include "instrument.hpp"
+#include "tag_ops.hpp"
 
 namespace fa {
 namespace detail {
@@ -55,6 +56,18 @@ void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
 
 }  // namespace
 
+void record_charge(Instance& inst, void* p, const ChargeResult& r) {
+  SlabHeader* slab = inst.slab_of(p);
+  if (!slab->charges) {
+    // Only the owner hands out blocks of its slabs, so only it creates the array.
+    const auto count = static_cast<std::size_t>(slab->end - slab->first_block) / slab->block_size;
+    slab->charges = new BlockCharge[count]();
+  }
+  BlockCharge& c = slab->charges[block_index(slab, p)];
+  c.serial.store(r.serial, std::memory_order_relaxed);
+  c.tag_plus_one.store(r.tag_plus_one, std::memory_order_relaxed);
+}
+
 void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
   void* p = take_block(inst, ts, cls);
   if (!p) return nullptr;
@@ -86,7 +99,22 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
     // Blocks start 64-byte aligned and sit block_size apart.
     const bool fits = align <= 16 || (align <= 64 && detail::kClassSizes[cls] % align == 0);
     if (fits) {
-      if (void* p = detail::pool_take(*impl_, local(), cls)) return p;
+      detail::ThreadState& ts = local();
+      if (!ts.budgeted) {
+        if (void* p = detail::pool_take(*impl_, ts, cls)) return p;
+      } else {
+        const std::uint32_t bytes = detail::kClassSizes[cls];
+        const detail::ChargeResult r = detail::charge(*this, *impl_, ts, bytes, false);
+        if (!r.ok) {
+          ts.failed_allocations.add(1);
+          throw AllocError(r.refused);
+        }
+        if (void* p = detail::pool_take(*impl_, ts, cls)) {
+          detail::record_charge(*impl_, p, r);
+          return p;
+        }
+        detail::refund(*impl_, r.tag_plus_one, r.serial, bytes);
+      }
       // Reservation used up: fall through to the heap path.
     }
   }
@@ -137,6 +165,11 @@ void SmartAlloc::pool_free_slow(void* p) {
     }
   }
   const std::uint32_t bytes = slab->block_size;
+  if (slab->charges) {
+    detail::BlockCharge& c = slab->charges[detail::block_index(slab, p)];
+    detail::refund(*impl_, c.tag_plus_one.exchange(0, std::memory_order_relaxed),
+                   c.serial.load(std::memory_order_relaxed), bytes);
+  }
   // Poison before the block is linked anywhere: once published, its owner may reuse it.
   if (impl_->config.debug_checks)
     std::memset(static_cast<std::byte*>(p) + sizeof(void*), detail::kPoisonByte, bytes - sizeof(void*));

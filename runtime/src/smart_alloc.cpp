@@ -7,6 +7,7 @@
 
 #include "instance.hpp"
 #include "instrument.hpp"
+#include "tag_ops.hpp"
 
 namespace fa {
 namespace detail {
@@ -129,8 +130,10 @@ void SmartAlloc::begin_frame() {
     return;
   }
   detail::drain_remote_frees(*impl_, ts);
+  detail::refresh_budget_state(*impl_, ts, false);
+  detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
-  a.limit = ts.instrumented ? a.base : a.base + a.capacity;
+  a.limit = ts.pool_checked ? a.base : a.base + a.capacity;  // checked threads take the slow path
   a.allocations_at_begin.set(ts.frame_stats.allocations.get());
   a.active.store(true, std::memory_order_relaxed);
 }
@@ -142,6 +145,7 @@ void SmartAlloc::end_frame() {
     report(Code::FA004, "end_frame() called with no active frame on this thread", {"the call was ignored"});
     return;
   }
+  detail::phases_end_frame(*this, ts);
   const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
   ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
@@ -153,6 +157,8 @@ void SmartAlloc::end_frame() {
   a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   a.frames_completed.add(1);
+  detail::flush_segment(ts);
+  detail::budgets_end_frame(*impl_, ts);
   detail::drain_remote_frees(*impl_, ts);
 }
 
@@ -215,6 +221,10 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     }
     return fail(Code::FA003);
   }
+  if (ts.budgeted) {
+    const detail::ChargeResult r = detail::charge(*this, *impl_, ts, p + size - cur, true);
+    if (!r.ok) return fail(r.refused);
+  }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   ts.frame_stats.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
@@ -233,14 +243,23 @@ void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align) {
   }
   if (size == 0) size = 1;
   align = std::max(align, std::size_t{__STDCPP_DEFAULT_NEW_ALIGNMENT__});
+  detail::ChargeResult charged;
+  if (ts.budgeted) {
+    charged = detail::charge(*this, *impl_, ts, size, false);
+    if (!charged.ok) {
+      ts.failed_allocations.add(1);
+      throw AllocError(charged.refused);
+    }
+  }
   void* p = ::operator new(size, std::align_val_t(align), std::nothrow);
   if (!p) {
+    detail::refund(*impl_, charged.tag_plus_one, charged.serial, size);
     ts.failed_allocations.add(1);
     throw std::bad_alloc();
   }
   {
     std::lock_guard lock(impl_->heap_mutex);
-    impl_->heap_live.emplace(p, detail::HeapBlock{size, align, &ts});
+    impl_->heap_live.emplace(p, detail::HeapBlock{size, align, &ts, charged.tag_plus_one, charged.serial});
     impl_->heap_live_bytes += size;
     impl_->heap_peak_bytes = std::max(impl_->heap_peak_bytes, impl_->heap_live_bytes);
     ts.heap_outstanding += size;
@@ -318,6 +337,7 @@ void SmartAlloc::heap_free_named(void* p, const char* fn) {
     report_bad_free(*this, *impl_, p, fn);
     return;
   }
+  detail::refund(*impl_, block.charge_tag_plus_one, block.charge_serial, block.size);
   detail::ThreadState& ts = local();
   ts.heap_stats.frees.add(1);
   ts.heap_stats.bytes_freed.add(block.size);
@@ -328,6 +348,7 @@ void SmartAlloc::heap_free_named(void* p, const char* fn) {
 // ---------------------------------------------------------------- stats & resources
 
 AllocStats SmartAlloc::stats() const {
+  if (detail::ThreadState* ts = current_thread_state_if_attached()) detail::flush_segment(*ts);
   AllocStats out;
   impl_->collect(out);
   {
@@ -335,6 +356,7 @@ AllocStats SmartAlloc::stats() const {
     out.heap.peak_bytes = impl_->heap_peak_bytes;  // exact, unlike the summed per-thread peaks
   }
   out.diagnostics_reported = impl_->diagnostics_reported();
+  out.budgets = budget_stats();
   return out;
 }
 

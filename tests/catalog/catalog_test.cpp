@@ -150,11 +150,13 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 25> kExpected = {{
+constexpr std::array<Expected, 27> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
     {fa::Code::FA004, "FA004", "unbalanced-frame", "frame", W, RT},
+    {fa::Code::FA030, "FA030", "unbalanced-phase", "frame", W, RT},
+    {fa::Code::FA031, "FA031", "unbalanced-tag", "frame", W, RT},
     {fa::Code::FA101, "FA101", "frame-loop-not-registered", "engine", E, RT},
     {fa::Code::FA102, "FA102", "frame-hooks-skipped", "engine", W, RT},
     {fa::Code::FA201, "FA201", "cross-thread-frame-access", "thread", E, BO},

@@ -12,10 +12,13 @@
 #include <type_traits>
 #include <utility>
 
+#include <framealloc/budgets.hpp>
 #include <framealloc/config.hpp>
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
+#include <framealloc/phases.hpp>
 #include <framealloc/stats.hpp>
+#include <framealloc/tags.hpp>
 
 namespace fa {
 
@@ -142,6 +145,39 @@ class SmartAlloc {
   std::pmr::memory_resource& frame_resource() noexcept;
   std::pmr::memory_resource& pool_resource() noexcept;
 
+  // ---- Tags, budgets and phases (tags.hpp, budgets.hpp, phases.hpp) ----
+  // Tags are per thread. push_tag/with_tag throw std::invalid_argument for a bad name;
+  // pop_tag with no tag pushed reports FA031 and does nothing.
+  void push_tag(std::string_view name);
+  void pop_tag();
+  template <class F>
+  decltype(auto) with_tag(std::string_view name, F&& fn) {
+    TagScope scope(*this, name);
+    return std::forward<F>(fn)();
+  }
+  std::string current_tag() const;  // innermost name, "" when untagged
+  std::string tag_path() const;     // "ai::pathfinding", "" when untagged
+
+  // Budgets count bytes allocated while they are set (frame memory until its end_frame,
+  // pool and heap memory until freed). The calling thread applies a change at once, other
+  // threads at their next begin_frame(), tag change or budget change of their own.
+  void set_global_budget(BudgetLimits limits);  // throws std::invalid_argument
+  void clear_global_budget();
+  // The budget of a path covers allocations under it and under its children.
+  void set_tag_budget(std::string_view path, BudgetLimits limits);  // throws std::invalid_argument
+  void clear_tag_budget(std::string_view path);
+  void on_budget_event(BudgetCallback callback);  // runs on the allocating thread
+  std::vector<BudgetStats> budget_stats() const;
+
+  // Phases are per thread and nest. end_phase() with none open reports FA030; phases still
+  // open at end_frame() are closed there with FA030.
+  void begin_phase(std::string_view name);
+  PhaseStats end_phase();
+  PhaseScope phase_scope(std::string_view name) { return PhaseScope(*this, name); }
+  // Phases completed in the calling thread's current frame (in completion order), or in
+  // its last completed frame when no frame is active.
+  std::vector<PhaseStats> frame_phases() const;
+
   // ---- Observability ----
   AllocStats stats() const;
   ThreadStats thread_stats() const;  // calling thread
@@ -205,7 +241,7 @@ inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t ali
 inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align) {
   if (size - 1 < pool_max_ && align <= 16) [[likely]] {
     detail::ThreadState& ts = local();
-    if (!ts.instrumented) [[likely]] {
+    if (!ts.pool_checked) [[likely]] {
       if (void* p = detail::pool_pop(ts, detail::size_class_of(size))) [[likely]]
         return p;
     }
@@ -218,8 +254,8 @@ inline void SmartAlloc::pool_free_bytes(void* p) {
   if (off < pool_size_) [[likely]] {
     auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
     detail::ThreadState& ts = local();
-    if (slab->magic == detail::SlabHeader::kMagic && slab->owner == &ts && !ts.instrumented &&
-        static_cast<std::byte*>(p) >= slab->first_block) [[likely]] {
+    if (slab->magic == detail::SlabHeader::kMagic && slab->owner == &ts && !ts.pool_checked &&
+        !slab->charges && static_cast<std::byte*>(p) >= slab->first_block) [[likely]] {
       auto* b = static_cast<detail::FreeBlock*>(p);
       detail::SizeClassState& c = ts.classes[slab->size_class];
       b->next = c.free;

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <framealloc/budgets.hpp>
+#include <framealloc/tags.hpp>
+
 namespace fa {
 
 struct KindStats {
@@ -48,6 +51,11 @@ struct AllocStats {
   std::uint64_t pool_reserved_bytes = 0;  // slabs handed to threads, in bytes
   std::uint64_t diagnostics_reported = 0;
   std::vector<ThreadStats> threads;
+  // Per tag path, in creation order (parents before children; index 0 is untagged "").
+  // A thread's allocations since its last tag change, phase boundary or end_frame() are
+  // added when it next does one of those or calls stats() itself.
+  std::vector<TagStats> tags;
+  std::vector<BudgetStats> budgets;  // the global budget first when set, then tags
 };
 
 }  // namespace fa

@@ -14,6 +14,8 @@ namespace fa::detail {
 
 class Instance;
 struct ThreadState;
+struct TagContext;   // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
+struct BlockCharge;  // the budget charge of one pool block (runtime/src/tag_context.hpp)
 
 struct FreeBlock {
   FreeBlock* next;
@@ -30,6 +32,9 @@ struct SlabHeader {
   std::byte* end;
   // Debug checks only: one state per block (0 never used, 1 live, 2 free).
   std::atomic<std::uint8_t>* block_states;
+  // Budget charges of the slab's blocks, created when the first charged block is handed
+  // out; frees of such slabs take the slow path to refund them.
+  BlockCharge* charges;
 };
 
 struct SizeClassState {
@@ -61,6 +66,8 @@ struct ThreadState {
   std::uint32_t index = 0;
   std::thread::id thread_id;
   bool instrumented = false;  // debug checks, ASan or Valgrind: take the instrumented paths
+  bool budgeted = false;      // a budget applies to this thread's allocations: charge them
+  bool pool_checked = false;  // instrumented || budgeted: pool requests take the slow path
   std::atomic<bool> exited{false};
 
   FrameArena frame;
@@ -76,6 +83,8 @@ struct ThreadState {
   OwnedCounter failed_allocations;
   // Heap bytes allocated by this thread and not yet freed; updated under the heap mutex.
   std::uint64_t heap_outstanding = 0;
+
+  TagContext* tags = nullptr;  // owned by the Instance
 };
 
 // Single-entry cache of (instance, state) for the calling thread: the fast path is one
