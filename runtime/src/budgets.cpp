@@ -48,10 +48,32 @@ std::string describe(const Budget& b) {
 
 }  // namespace
 
+namespace {
+
+// Returns the unused part of the thread's frame credit to the budgets it was charged to,
+// before the set of budgets that applies to the thread changes.
+void release_frame_credit(ThreadState& ts) {
+  FrameArena& a = ts.frame;
+  TagContext& ctx = *ts.tags;
+  if (ts.instrumented || !ts.budgeted || !a.active.load(std::memory_order_relaxed)) return;
+  std::byte* cur = a.cur.load(std::memory_order_relaxed);
+  if (a.limit <= cur) return;
+  const auto unused = static_cast<std::uint64_t>(a.limit - cur);
+  for (Budget* b : ctx.chain) {
+    b->refund(unused);
+    for (auto& c : ctx.frame_charges)
+      if (c.budget == b) c.bytes -= std::min(c.bytes, unused);
+  }
+  a.limit = cur;
+}
+
+}  // namespace
+
 void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   TagContext& ctx = *ts.tags;
   const std::uint64_t epoch = inst.budget_epoch.load(std::memory_order_acquire);
   if (!tag_changed && ctx.chain_epoch == epoch) return;
+  release_frame_credit(ts);
   ctx.chain_epoch = epoch;
   ctx.chain.clear();
   if (inst.global_budget.active()) ctx.chain.push_back(&inst.global_budget);
@@ -59,12 +81,14 @@ void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   ts.budgeted = !ctx.chain.empty();
   ts.pool_checked = ts.instrumented || ts.budgeted;
   FrameArena& a = ts.frame;
-  // Charged frame requests need the slow path: a limit at the base sends them all there.
-  if (a.active.load(std::memory_order_relaxed)) a.limit = ts.pool_checked ? a.base : a.base + a.capacity;
+  // Checked threads take the frame slow path until it grants a credit: a limit at the
+  // cursor sends every request there.
+  if (a.active.load(std::memory_order_relaxed))
+    a.limit = ts.pool_checked ? a.cur.load(std::memory_order_relaxed) : a.base + a.capacity;
 }
 
 ChargeResult charge(SmartAlloc& alloc, Instance& inst, ThreadState& ts, std::uint64_t bytes,
-                    bool frame_memory) {
+                    bool frame_memory, bool quiet) {
   TagContext& ctx = *ts.tags;
   ChargeResult r;
   std::size_t done = 0;
@@ -76,14 +100,15 @@ ChargeResult charge(SmartAlloc& alloc, Instance& inst, ThreadState& ts, std::uin
     if (before + bytes > hard) {
       b.used.fetch_sub(bytes, std::memory_order_relaxed);
       for (std::size_t i = 0; i < done; ++i) ctx.chain[i]->refund(bytes);
+      r.ok = false;
+      r.refused = b.scope == BudgetScope::Global ? Code::FA301 : Code::FA302;
+      if (quiet) return r;
       b.refusals.fetch_add(1, std::memory_order_relaxed);
       BudgetEvent e = event_for(b, BudgetEventKind::HardLimitExceeded, ts);
       e.used = before;
       e.requested = bytes;
       e.limit = hard;
       inst.emit_budget_event(e);
-      r.ok = false;
-      r.refused = b.scope == BudgetScope::Global ? Code::FA301 : Code::FA302;
       alloc.report(r.refused,
                    describe(b) + " exceeded: " + std::to_string(before) + " + " + std::to_string(bytes) +
                        " > " + std::to_string(hard) + " bytes (hard limit)",

@@ -133,7 +133,7 @@ void SmartAlloc::begin_frame() {
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
-  a.limit = ts.pool_checked ? a.base : a.base + a.capacity;  // checked threads take the slow path
+  a.limit = ts.pool_checked ? a.base : a.base + a.capacity;  // checked threads start on the slow path
   a.allocations_at_begin.set(ts.frame_stats.allocations.get());
   a.active.store(true, std::memory_order_relaxed);
 }
@@ -222,8 +222,22 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     return fail(Code::FA003);
   }
   if (ts.budgeted) {
-    const detail::ChargeResult r = detail::charge(*this, *impl_, ts, p + size - cur, true);
-    if (!r.ok) return fail(r.refused);
+    if (ts.instrumented) {
+      const detail::ChargeResult r = detail::charge(*this, *impl_, ts, p + size - cur, true);
+      if (!r.ok) return fail(r.refused);
+    } else {
+      // Charge a credit that covers this request and, when the budget allows, the next ones.
+      const std::uintptr_t credit_end = std::max(reinterpret_cast<std::uintptr_t>(a.limit), cur);
+      const std::uint64_t extra = p + size - credit_end;
+      std::uint64_t credit =
+          std::min<std::uint64_t>(std::max(extra, detail::kFrameCreditBytes), end - credit_end);
+      if (!detail::charge(*this, *impl_, ts, credit, true, true).ok) {
+        credit = extra;
+        const detail::ChargeResult r = detail::charge(*this, *impl_, ts, credit, true);
+        if (!r.ok) return fail(r.refused);
+      }
+      a.limit = reinterpret_cast<std::byte*>(credit_end + credit);
+    }
   }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   ts.frame_stats.allocations.add(1);

@@ -36,8 +36,12 @@ struct ChargeResult {
   std::uint32_t serial = 0;
 };
 // Frame charges (frame_memory) are remembered by the thread and refunded by end_frame().
+// With quiet, a refusal is not reported (a probe for a larger frame credit first).
 ChargeResult charge(SmartAlloc& alloc, Instance& inst, ThreadState& ts, std::uint64_t bytes,
-                    bool frame_memory);
+                    bool frame_memory, bool quiet = false);
+// Frame memory of a budgeted thread is charged in credits of up to this many bytes, so
+// the requests inside a credit stay on the bump fast path (the arena limit marks its end).
+inline constexpr std::uint64_t kFrameCreditBytes = 4096;
 // Remembers a pool block's charge so whichever thread frees it refunds the same budgets.
 void record_charge(Instance& inst, void* p, const ChargeResult& r);
 void refund(Instance& inst, std::uint32_t tag_plus_one, std::uint32_t serial, std::uint64_t bytes);

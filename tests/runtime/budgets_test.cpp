@@ -122,9 +122,11 @@ TEST_P(Budgets, NewPeakIsReportedAtTheEndOfTheFrameThatRaisedIt) {
   EXPECT_EQ(count(fa::BudgetEventKind::NewPeak), 0u);
   h.alloc.end_frame();
   ASSERT_EQ(count(fa::BudgetEventKind::NewPeak), 1u);
-  EXPECT_EQ(events.back().limit, 1000u);
+  // Without debug checks frame memory is charged in 4 KiB credits (the fast path bumps
+  // inside a credit), so the peak is the credit taken; with checks it is exact.
+  EXPECT_EQ(events.back().limit, GetParam() ? 1000u : 4096u);
   h.alloc.begin_frame();
-  h.alloc.frame_alloc_bytes(500);  // below the peak
+  h.alloc.frame_alloc_bytes(500);  // below the peak in both modes
   h.alloc.end_frame();
   EXPECT_EQ(count(fa::BudgetEventKind::NewPeak), 1u);
 }
