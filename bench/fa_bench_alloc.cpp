@@ -113,6 +113,32 @@ class FaFrame {
   fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
 };
 
+// fa with every request made under a tag ("fa+tag": attribution only) or under a tag
+// with a hard budget ("fa+budget": charged in credits). Issue target: <= 2 ns added.
+template <bool Budgeted>
+class FaFrameTagged {
+ public:
+  FaFrameTagged() {
+    if constexpr (Budgeted) a_.set_tag_budget("bench", {.soft = 0, .hard = std::int64_t{1} << 40});
+    a_.push_tag("bench");
+    a_.begin_frame();
+  }
+  ~FaFrameTagged() {
+    a_.end_frame();
+    a_.pop_tag();
+  }
+  FaFrameTagged(const FaFrameTagged&) = delete;
+  FaFrameTagged& operator=(const FaFrameTagged&) = delete;
+  void* alloc(std::size_t, Req r) { return a_.frame_alloc_bytes(r.size, r.align); }
+  void reset() {
+    a_.end_frame();
+    a_.begin_frame();
+  }
+
+ private:
+  fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
+};
+
 class GlibcFrame {
  public:
   void* alloc(std::size_t i, Req r) {
@@ -403,6 +429,8 @@ template <class Shape>
 void add_frame(const char* shape) {
   const std::string base = std::string("frame/") + shape + "/";
   add(base + "fa", &bm_frame<Shape, FaFrame>);
+  add(base + "fa+tag", &bm_frame<Shape, FaFrameTagged<false>>);
+  add(base + "fa+budget", &bm_frame<Shape, FaFrameTagged<true>>);
   add(base + "glibc", &bm_frame<Shape, GlibcFrame>);
   add(base + "pmr", &bm_frame<Shape, PmrFrame<true>>);
   add(base + "pmr-direct", &bm_frame<Shape, PmrFrame<false>>);

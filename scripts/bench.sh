@@ -48,6 +48,8 @@ import json
 import sys
 
 # Targets as minimum "peer time / fa time"; None = shown for context only.
+# "fa+tag"/"fa+budget" are fa itself with tags/budgets: judged by ns added, not a ratio.
+OVERHEAD_PEERS = {"fa+tag": 2.0, "fa+budget": 2.0}
 FRAME_TARGETS = {"glibc": 10.0, "pmr": 1.5, "pmr-direct": None, "foonathan": 1.0, "mimalloc": None, "bump": 0.67}
 POOL_TARGETS = {"mimalloc": 1.5, "glibc": None}
 XTHREAD_TARGETS = {"mimalloc": 1.0, "glibc": None}
@@ -89,7 +91,7 @@ for b in data["benchmarks"]:
 # Fixed display order (repetitions run interleaved, so the JSON order is random).
 SCENARIO_ORDER = ["frame/16B", "frame/64B", "frame/256B", "frame/mixed-align",
                   "pool/64B-batch", "pool/64B-pair", "pool/64B-xthread"]
-PEER_ORDER = ["fa", "bump", "foonathan", "pmr", "pmr-direct", "mimalloc", "glibc"]
+PEER_ORDER = ["fa", "fa+tag", "fa+budget", "bump", "foonathan", "pmr", "pmr-direct", "mimalloc", "glibc"]
 
 
 def rank(order, item):
@@ -125,6 +127,15 @@ for scenario in scenarios:
         t = per_item[scenario + "/" + peer]
         ratio = t / fa
         target = targets.get(peer)
+        if peer in OVERHEAD_PEERS:
+            added, limit = t - fa, OVERHEAD_PEERS[peer]
+            ok = added <= limit
+            passed, missed = passed + ok, missed + (not ok)
+            if not ok:
+                misses.append(f"{scenario}: {peer} adds {added:.2f} ns (target <= {limit:g} ns)")
+            print(fmt.format("", peer, f"{t:.3f}", spread(scenario + "/" + peer), f"+{added:.2f}ns",
+                             f"<={limit:g}ns", "PASS" if ok else "MISS"))
+            continue
         if target is None:
             verdict, tgt = "", "-"
         else:
