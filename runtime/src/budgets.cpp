@@ -56,15 +56,15 @@ void release_frame_credit(ThreadState& ts) {
   FrameArena& a = ts.frame;
   TagContext& ctx = *ts.tags;
   if (ts.instrumented || !ts.budgeted || !a.active.load(std::memory_order_relaxed)) return;
-  std::byte* cur = a.cur.load(std::memory_order_relaxed);
-  if (a.limit <= cur) return;
-  const auto unused = static_cast<std::uint64_t>(a.limit - cur);
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+  if (ctx.credit_end <= cur) return;
+  const std::uint64_t unused = ctx.credit_end - cur;
   for (Budget* b : ctx.chain) {
     b->refund(unused);
     for (auto& c : ctx.frame_charges)
       if (c.budget == b) c.bytes -= std::min(c.bytes, unused);
   }
-  a.limit = cur;
+  ctx.credit_end = cur;
 }
 
 }  // namespace
@@ -81,10 +81,10 @@ void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   ts.budgeted = !ctx.chain.empty();
   ts.pool_checked = ts.instrumented || ts.budgeted;
   FrameArena& a = ts.frame;
-  // Checked threads take the frame slow path until it grants a credit: a limit at the
-  // cursor sends every request there.
-  if (a.active.load(std::memory_order_relaxed))
-    a.limit = ts.pool_checked ? a.cur.load(std::memory_order_relaxed) : a.base + a.capacity;
+  // A newly budgeted thread takes the frame slow path until it is granted a credit.
+  ctx.credit_end =
+      std::min(ctx.credit_end, reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed)));
+  update_frame_limit(ts);
 }
 
 ChargeResult charge(SmartAlloc& alloc, Instance& inst, ThreadState& ts, std::uint64_t bytes,

@@ -217,6 +217,9 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.heap = to_kind(ts.heap_stats);
   t.pool_remote_frees = ts.pool_remote_frees.get();
   t.failed_allocations = ts.failed_allocations.get();
+  t.frame_budget_limit = ts.tags->budget_limit.load(std::memory_order_relaxed);
+  t.frame_budget_exceeded = ts.tags->budget_exceeded.load(std::memory_order_relaxed);
+  t.frame_promotions = ts.tags->promotions.load(std::memory_order_relaxed);
   return t;
 }
 

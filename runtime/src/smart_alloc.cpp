@@ -133,9 +133,10 @@ void SmartAlloc::begin_frame() {
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
-  a.limit = ts.pool_checked ? a.base : a.base + a.capacity;  // checked threads start on the slow path
   a.allocations_at_begin.set(ts.frame_stats.allocations.get());
   a.active.store(true, std::memory_order_relaxed);
+  ts.tags->credit_end = reinterpret_cast<std::uintptr_t>(a.base);
+  detail::update_frame_limit(ts);
 }
 
 void SmartAlloc::end_frame() {
@@ -146,6 +147,7 @@ void SmartAlloc::end_frame() {
     return;
   }
   detail::phases_end_frame(*this, ts);
+  detail::thread_budget_end_frame(*this, ts);
   const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
   ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
@@ -175,10 +177,15 @@ std::size_t SmartAlloc::frame_used() const {
 }
 
 std::size_t SmartAlloc::frame_remaining() const {
-  const detail::FrameArena& a = local().frame;
-  return a.active.load(std::memory_order_relaxed)
-             ? static_cast<std::size_t>(a.base + a.capacity - a.cur.load(std::memory_order_relaxed))
-             : 0;
+  const detail::ThreadState& ts = local();
+  const detail::FrameArena& a = ts.frame;
+  if (!a.active.load(std::memory_order_relaxed)) return 0;
+  const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
+  std::size_t room = a.capacity - used;
+  const detail::TagContext& ctx = *ts.tags;
+  if (ctx.thread_budget.limit && !ctx.budget_lifted && ctx.thread_budget.policy != FrameBudgetPolicy::Promote)
+    room = std::min<std::size_t>(room, ctx.thread_budget.limit > used ? ctx.thread_budget.limit - used : 0);
+  return room;
 }
 
 void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing) {
@@ -221,13 +228,25 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     }
     return fail(Code::FA003);
   }
+  switch (detail::check_thread_budget(*this, ts, p + size, size)) {
+    case detail::ThreadBudgetVerdict::Proceed:
+      break;
+    case detail::ThreadBudgetVerdict::Fail:
+      return fail(Code::FA310);
+    case detail::ThreadBudgetVerdict::Promote: {
+      void* q = pool_alloc_bytes(size, align);  // throws on failure, as the frame request would
+      ts.tags->promoted.push_back(q);
+      ts.tags->promotions.fetch_add(1, std::memory_order_relaxed);
+      return q;
+    }
+  }
   if (ts.budgeted) {
     if (ts.instrumented) {
       const detail::ChargeResult r = detail::charge(*this, *impl_, ts, p + size - cur, true);
       if (!r.ok) return fail(r.refused);
     } else {
       // Charge a credit that covers this request and, when the budget allows, the next ones.
-      const std::uintptr_t credit_end = std::max(reinterpret_cast<std::uintptr_t>(a.limit), cur);
+      const std::uintptr_t credit_end = std::max(ts.tags->credit_end, cur);
       const std::uint64_t extra = p + size - credit_end;
       std::uint64_t credit =
           std::min<std::uint64_t>(std::max(extra, detail::kFrameCreditBytes), end - credit_end);
@@ -236,10 +255,11 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
         const detail::ChargeResult r = detail::charge(*this, *impl_, ts, credit, true);
         if (!r.ok) return fail(r.refused);
       }
-      a.limit = reinterpret_cast<std::byte*>(credit_end + credit);
+      ts.tags->credit_end = credit_end + credit;
     }
   }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
+  detail::update_frame_limit(ts);
   ts.frame_stats.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   return reinterpret_cast<void*>(p);

@@ -19,6 +19,7 @@
 #include <framealloc/budgets.hpp>
 #include <framealloc/phases.hpp>
 #include <framealloc/tags.hpp>
+#include <framealloc/thread_budget.hpp>
 
 namespace fa::detail {
 
@@ -106,6 +107,14 @@ struct TagContext {
     std::uint64_t bytes;
   };
   std::vector<FrameCharge> frame_charges;  // refunded by end_frame()
+  std::uintptr_t credit_end = 0;           // end of the frame credit charged so far
+
+  // ---- per-thread frame budget (owner thread only, except the counters) ----
+  ThreadFrameBudget thread_budget;  // limit 0: none
+  bool budget_warned = false;       // this frame
+  bool budget_lifted = false;       // this frame: Warn/Allow let it use the whole arena
+  std::vector<void*> promoted;      // pool blocks served by Promote, freed by end_frame()
+  std::atomic<std::uint64_t> budget_limit{0}, budget_exceeded{0}, promotions{0};
 
   // ---- phases (owner thread only, except the completed lists) ----
   std::vector<OpenPhase> open_phases;

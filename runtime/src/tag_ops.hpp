@@ -48,6 +48,16 @@ void refund(Instance& inst, std::uint32_t tag_plus_one, std::uint32_t serial, st
 // end_frame(): refunds the frame's charges and emits NewPeak for budgets that grew.
 void budgets_end_frame(Instance& inst, ThreadState& ts);
 
+// Sets the arena limit to the nearest of: arena end, frame credit end, the thread budget's
+// warning threshold or limit. Requests past it take the slow path.
+void update_frame_limit(ThreadState& ts);
+// Slow path: what the thread budget says about a request ending at need_end.
+enum class ThreadBudgetVerdict { Proceed, Fail, Promote };
+ThreadBudgetVerdict check_thread_budget(SmartAlloc& alloc, ThreadState& ts, std::uintptr_t need_end,
+                                        std::uint64_t requested);
+// end_frame(): frees promoted blocks and re-arms the warning.
+void thread_budget_end_frame(SmartAlloc& alloc, ThreadState& ts);
+
 // end_frame(): closes phases left open (FA030) and files the frame's completed phases.
 void phases_end_frame(SmartAlloc& alloc, ThreadState& ts);
 void phases_begin_frame(ThreadState& ts);

@@ -150,7 +150,7 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 27> kExpected = {{
+constexpr std::array<Expected, 29> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
@@ -166,6 +166,8 @@ constexpr std::array<Expected, 27> kExpected = {{
     {fa::Code::FA205, "FA205", "end-frame-without-barrier", "thread", E, BO},
     {fa::Code::FA301, "FA301", "global-budget-exceeded", "budget", E, RT},
     {fa::Code::FA302, "FA302", "tag-budget-exceeded", "budget", E, RT},
+    {fa::Code::FA310, "FA310", "thread-frame-budget-exceeded", "budget", E, RT},
+    {fa::Code::FA311, "FA311", "thread-frame-budget-warning", "budget", W, RT},
     {fa::Code::FA401, "FA401", "invalid-handle", "handle", E, RT},
     {fa::Code::FA402, "FA402", "streaming-budget-exhausted", "handle", E, RT},
     {fa::Code::FA501, "FA501", "frame-allocation-lives-too-long", "behavior", W, RT},

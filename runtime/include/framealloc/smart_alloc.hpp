@@ -19,6 +19,7 @@
 #include <framealloc/phases.hpp>
 #include <framealloc/stats.hpp>
 #include <framealloc/tags.hpp>
+#include <framealloc/thread_budget.hpp>
 
 namespace fa {
 
@@ -168,6 +169,12 @@ class SmartAlloc {
   void clear_tag_budget(std::string_view path);
   void on_budget_event(BudgetCallback callback);  // runs on the allocating thread
   std::vector<BudgetStats> budget_stats() const;
+  // The calling thread's frame budget (thread_budget.hpp). Takes effect at once; the
+  // warning and the Warn/Allow policies re-arm at every begin_frame(). frame_remaining()
+  // reports the room left under it. Throws std::invalid_argument for a zero limit, a
+  // warn_at outside [0, 1) or Custom without a handler.
+  void set_thread_frame_budget(ThreadFrameBudget budget);
+  void clear_thread_frame_budget();
 
   // Phases are per thread and nest. end_phase() with none open reports FA030; phases still
   // open at end_frame() are closed there with FA030.

@@ -40,6 +40,9 @@ struct ThreadStats {
   std::uint64_t pool_remote_frees = 0;
   // try_* requests that returned nullptr and non-try requests that threw.
   std::uint64_t failed_allocations = 0;
+  std::uint64_t frame_budget_limit = 0;     // per-thread frame budget, 0 when none
+  std::uint64_t frame_budget_exceeded = 0;  // requests that went over it (any policy)
+  std::uint64_t frame_promotions = 0;       // requests the Promote policy served from the pool
 };
 
 struct AllocStats {
