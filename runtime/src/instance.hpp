@@ -15,6 +15,8 @@
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/memory_resource.hpp>
 
+#include "frame_features_registry.hpp"
+
 namespace fa::detail {
 
 struct HeapBlock {
@@ -73,6 +75,7 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
+  FrameFeatureRegistry features;  // scratch pools, groups, handles, streaming
 
  private:
   void release_slab(SlabHeader* slab);

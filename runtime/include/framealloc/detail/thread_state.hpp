@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <framealloc/detail/counter.hpp>
+#include <framealloc/detail/frame_features_state.hpp>
 #include <framealloc/detail/size_classes.hpp>
 
 namespace fa::detail {
@@ -76,6 +77,8 @@ struct ThreadState {
   OwnedCounter failed_allocations;
   // Heap bytes allocated by this thread and not yet freed; updated under the heap mutex.
   std::uint64_t heap_outstanding = 0;
+
+  FrameFeatureState features;  // retained allocations, checkpoint bookkeeping
 };
 
 // Single-entry cache of (instance, state) for the calling thread: the fast path is one
