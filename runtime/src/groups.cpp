@@ -119,8 +119,7 @@ void AllocationGroups::report_invalid(GroupId g, const char* fn) const {
     else
       why = "the group was freed (double free_group, or an id kept after free_group)";
   }
-  alloc_.report(Code::FA403,
-                std::string("groups().") + fn + "() with a group id that is not a live group",
+  alloc_.report(Code::FA403, std::string("groups().") + fn + "() with a group id that is not a live group",
                 {why, "nothing was allocated or freed"});
 }
 

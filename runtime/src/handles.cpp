@@ -23,7 +23,8 @@ HandleAllocator::HandleAllocator(SmartAlloc& alloc, std::size_t arena_bytes)
     : alloc_(alloc),
       base_(arena_bytes ? static_cast<std::byte*>(alloc.heap_alloc_bytes(arena_bytes, kMaxAlign)) : nullptr),
       capacity_(arena_bytes) {
-  if (arena_bytes == 0) throw std::invalid_argument("fa::HandleAllocator: arena_bytes must be greater than 0");
+  if (arena_bytes == 0)
+    throw std::invalid_argument("fa::HandleAllocator: arena_bytes must be greater than 0");
 }
 
 HandleAllocator::~HandleAllocator() {
@@ -34,7 +35,8 @@ HandleAllocator::~HandleAllocator() {
 }
 
 bool HandleAllocator::live_locked(std::uint32_t index, std::uint32_t generation) const {
-  return generation != 0 && index < slots_.size() && slots_[index].live && slots_[index].generation == generation;
+  return generation != 0 && index < slots_.size() && slots_[index].live &&
+         slots_[index].generation == generation;
 }
 
 std::pair<std::uint32_t, void*> HandleAllocator::reserve_locked(std::size_t size, std::size_t align,
@@ -94,8 +96,9 @@ void HandleAllocator::report_stale(std::uint32_t index, std::uint32_t generation
     else if (index >= slots_.size())
       why = "no object was ever allocated in slot " + std::to_string(index);
     else
-      why = "slot " + std::to_string(index) + " is at generation " + std::to_string(slots_[index].generation) +
-            ", the handle has generation " + std::to_string(generation) + ": its object was freed";
+      why = "slot " + std::to_string(index) + " is at generation " +
+            std::to_string(slots_[index].generation) + ", the handle has generation " +
+            std::to_string(generation) + ": its object was freed";
   }
   alloc_.report(Code::FA401, std::string("handles().") + fn + "() with a stale or null handle", {why});
 }

@@ -27,7 +27,8 @@ void* ScratchPool::bump(std::size_t size, std::size_t align) noexcept {
     if (start > capacity_ || size > capacity_ - start) return nullptr;
     if (offset_.compare_exchange_weak(off, start + size, std::memory_order_relaxed)) {
       std::size_t peak = peak_.load(std::memory_order_relaxed);
-      while (peak < start + size && !peak_.compare_exchange_weak(peak, start + size, std::memory_order_relaxed)) {
+      while (peak < start + size &&
+             !peak_.compare_exchange_weak(peak, start + size, std::memory_order_relaxed)) {
       }
       allocations_.fetch_add(1, std::memory_order_relaxed);
       return base_ + start;
@@ -53,9 +54,10 @@ void* ScratchPool::alloc_bytes(std::size_t size, std::size_t align) {
     throw AllocError(Code::FA542);
   }
   if (void* p = try_alloc_bytes(size, align)) return p;
-  alloc_.report(Code::FA303, "scratch pool \"" + name_ + "\" is full",
-                {"requested " + std::to_string(size) + " bytes (alignment " + std::to_string(align) + ") with " +
-                 std::to_string(remaining()) + " of " + std::to_string(capacity_) + " bytes left"});
+  alloc_.report(
+      Code::FA303, "scratch pool \"" + name_ + "\" is full",
+      {"requested " + std::to_string(size) + " bytes (alignment " + std::to_string(align) + ") with " +
+       std::to_string(remaining()) + " of " + std::to_string(capacity_) + " bytes left"});
   throw AllocError(Code::FA303);
 }
 

@@ -27,7 +27,8 @@ const char* state_name(StreamState s) {
 
 StreamingAllocator::StreamingAllocator(SmartAlloc& alloc, std::size_t budget_bytes)
     : alloc_(alloc), budget_(budget_bytes) {
-  if (budget_bytes == 0) throw std::invalid_argument("fa::StreamingAllocator: the budget must be greater than 0");
+  if (budget_bytes == 0)
+    throw std::invalid_argument("fa::StreamingAllocator: the budget must be greater than 0");
 }
 
 StreamingAllocator::~StreamingAllocator() {
@@ -75,7 +76,8 @@ StreamId StreamingAllocator::reserve(std::size_t size, StreamPriority priority) 
     if (size > budget_) {
       ++failed_;
       lock.unlock();
-      alloc_.report(Code::FA405, "streaming reservation of " + std::to_string(size) + " bytes exceeds the budget",
+      alloc_.report(Code::FA405,
+                    "streaming reservation of " + std::to_string(size) + " bytes exceeds the budget",
                     {"the streaming budget is " + std::to_string(budget_) + " bytes; nothing was evicted"});
       return {};
     }
@@ -92,17 +94,19 @@ StreamId StreamingAllocator::reserve(std::size_t size, StreamPriority priority) 
       });
       std::size_t freeable = 0;
       std::size_t take = 0;
-      while (take < candidates.size() && used_ - freeable + size > budget_) freeable += entries_[candidates[take++]].size;
+      while (take < candidates.size() && used_ - freeable + size > budget_)
+        freeable += entries_[candidates[take++]].size;
       if (used_ - freeable + size > budget_) {
         ++failed_;
         const std::size_t used = used_;
         lock.unlock();
-        alloc_.report(Code::FA402, "streaming budget exhausted: nothing can be evicted to fit " +
-                                       std::to_string(size) + " bytes",
-                      {std::to_string(used) + " of " + std::to_string(budget_) +
-                           " bytes are in use; evicting every ready, unpinned entry would free only " +
-                           std::to_string(freeable),
-                       "nothing was evicted"});
+        alloc_.report(
+            Code::FA402,
+            "streaming budget exhausted: nothing can be evicted to fit " + std::to_string(size) + " bytes",
+            {std::to_string(used) + " of " + std::to_string(budget_) +
+                 " bytes are in use; evicting every ready, unpinned entry would free only " +
+                 std::to_string(freeable),
+             "nothing was evicted"});
         return {};
       }
       for (std::size_t k = 0; k < take; ++k) {

@@ -51,7 +51,8 @@ TEST_P(CheckpointTest, GuardRollsBackUnlessCommitted) {
 TEST_P(CheckpointTest, SpeculativeKeepsSuccessAndRollsBackFailure) {
   h.alloc.begin_frame();
   const std::size_t start = h.alloc.frame_used();
-  std::optional<int*> ok = h.alloc.speculative([&]() -> std::optional<int*> { return h.alloc.frame_alloc<int>(1); });
+  std::optional<int*> ok =
+      h.alloc.speculative([&]() -> std::optional<int*> { return h.alloc.frame_alloc<int>(1); });
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(**ok, 1);
   const std::size_t after_ok = h.alloc.frame_used();
@@ -163,7 +164,9 @@ TEST_P(CheckpointTest, NestedGuardsUnwindInOrder) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DebugAndRelease, CheckpointTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Checked" : "Unchecked"; });
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Checked" : "Unchecked";
+                         });
 
 }  // namespace
 }  // namespace fa::test

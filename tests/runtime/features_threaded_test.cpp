@@ -117,7 +117,8 @@ TEST(FeaturesThreadedTest, StreamingWithLoaderThreads) {
   std::atomic<bool> over_budget{false};
   run_threads(kThreads, [&](int t) {
     for (int i = 0; i < 300; ++i) {
-      StreamId id = s.reserve(1024 + static_cast<std::size_t>(i % 7) * 512, static_cast<StreamPriority>(i % 4));
+      StreamId id =
+          s.reserve(1024 + static_cast<std::size_t>(i % 7) * 512, static_cast<StreamPriority>(i % 4));
       if (id.is_null()) continue;
       std::span<std::byte> dst = s.begin_load(id);
       ASSERT_FALSE(dst.empty());

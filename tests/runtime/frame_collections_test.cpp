@@ -146,7 +146,9 @@ TEST_P(FrameCollectionsTest, MapRunsValueDestructors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DebugAndRelease, FrameCollectionsTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Checked" : "Unchecked"; });
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Checked" : "Unchecked";
+                         });
 
 }  // namespace
 }  // namespace fa::test

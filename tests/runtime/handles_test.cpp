@@ -119,7 +119,8 @@ TEST(HandlesTest, DefragmentCompactsAndKeepsEveryObjectIntact) {
     EXPECT_EQ(p->id, id);
     EXPECT_TRUE(p->intact()) << "blob " << id;
   }
-  for (const auto& [id, addr] : pinned_addr) EXPECT_EQ(handles.resolve(live[id]), addr) << "pinned never move";
+  for (const auto& [id, addr] : pinned_addr)
+    EXPECT_EQ(handles.resolve(live[id]), addr) << "pinned never move";
   for (const Relocation& r : report.relocations) {
     EXPECT_LT(r.to, r.from);
     EXPECT_EQ(handles.resolve(Handle<Blob>{r.index, r.generation}), r.to);

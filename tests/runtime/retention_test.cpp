@@ -160,7 +160,9 @@ TEST_P(RetentionTest, TriviallyCopyableTypesArePromotedToo) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DebugAndRelease, RetentionTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Checked" : "Unchecked"; });
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Checked" : "Unchecked";
+                         });
 
 }  // namespace
 }  // namespace fa::test

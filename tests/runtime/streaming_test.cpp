@@ -171,8 +171,10 @@ TEST(StreamingTest, RandomisedInvariantsBudgetPinnedAndLoading) {
     if (protected_ids.size() > 4) {  // release some protection so the test keeps moving
       auto it = protected_ids.begin();
       StreamId p{it->first, it->second};
-      if (s.state(p) == StreamState::Loading) s.finish_load(p);
-      else s.unpin(p);
+      if (s.state(p) == StreamState::Loading)
+        s.finish_load(p);
+      else
+        s.unpin(p);
       protected_ids.erase(it);
     }
     for (const StreamId& e : evicted)

@@ -30,9 +30,9 @@ enum class PromotionFailure : std::uint8_t {
 // One retained object after end_frame_with_promotions().
 struct PromotedAllocation {
   RetentionPolicy::Kind destination = RetentionPolicy::Kind::Discard;
-  std::string scratch_pool;               // for PromoteToScratch
-  void* ptr = nullptr;                    // the object's new address; nullptr when it failed
-  const void* frame_ptr = nullptr;        // where it lived in the (now reset) frame
+  std::string scratch_pool;         // for PromoteToScratch
+  void* ptr = nullptr;              // the object's new address; nullptr when it failed
+  const void* frame_ptr = nullptr;  // where it lived in the (now reset) frame
   std::size_t size = 0;
   const std::type_info* type = nullptr;
   std::optional<PromotionFailure> failure;
