@@ -21,8 +21,8 @@ struct Big {
 };
 
 TEST(GroupsTest, FreeGroupRunsEveryDestructorNewestFirst) {
+  std::vector<int> log;  // outlives h: groups still alive are freed by h's destructor
   Harness h;
-  std::vector<int> log;
   AllocationGroups& groups = h.alloc.groups();
   GroupId level = groups.create_group("level-1");
   for (int i = 0; i < 5; ++i) ASSERT_NE(groups.alloc<Member>(level, &log, i), nullptr);
@@ -67,8 +67,8 @@ TEST(GroupsTest, PerGroupStats) {
 }
 
 TEST(GroupsTest, DoubleFreeGroupIsFA403AndDestroysNothingTwice) {
+  std::vector<int> log;  // outlives h: groups still alive are freed by h's destructor
   Harness h;
-  std::vector<int> log;
   AllocationGroups& groups = h.alloc.groups();
   GroupId g = groups.create_group("once");
   groups.alloc<Member>(g, &log, 1);
@@ -80,8 +80,8 @@ TEST(GroupsTest, DoubleFreeGroupIsFA403AndDestroysNothingTwice) {
 }
 
 TEST(GroupsTest, StaleIdDoesNotTouchTheGroupThatReusedItsSlot) {
+  std::vector<int> log;  // outlives h: groups still alive are freed by h's destructor
   Harness h;
-  std::vector<int> log;
   AllocationGroups& groups = h.alloc.groups();
   GroupId old = groups.create_group("old");
   groups.free_group(old);
