@@ -16,6 +16,7 @@
 #include <framealloc/memory_resource.hpp>
 
 #include "tag_context.hpp"
+#include "frame_features_registry.hpp"
 
 namespace fa::detail {
 
@@ -85,6 +86,7 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
+  FrameFeatureRegistry features;  // scratch pools, groups, handles, streaming
 
  private:
   void release_slab(SlabHeader* slab);

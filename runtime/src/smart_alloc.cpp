@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "frame_features_hooks.hpp"
 #include "instance.hpp"
 #include "instrument.hpp"
 #include "tag_ops.hpp"
@@ -67,6 +68,7 @@ SmartAlloc::SmartAlloc(AllocConfig config) {
 }
 
 SmartAlloc::~SmartAlloc() {
+  impl_->features.shutdown();
   if (detail::tls_cache.instance_id == id_) detail::tls_cache = {0, nullptr};
   // Threads still registered hold weak references; once this is gone they skip us.
   impl_.reset();
@@ -148,6 +150,7 @@ void SmartAlloc::end_frame() {
   }
   detail::phases_end_frame(*this, ts);
   detail::thread_budget_end_frame(*this, ts);
+  detail::end_frame_features(ts);
   const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
   ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());

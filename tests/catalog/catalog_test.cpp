@@ -150,11 +150,12 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 29> kExpected = {{
+constexpr std::array<Expected, 35> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
     {fa::Code::FA004, "FA004", "unbalanced-frame", "frame", W, RT},
+    {fa::Code::FA010, "FA010", "invalid-frame-checkpoint", "frame", E, RT},
     {fa::Code::FA030, "FA030", "unbalanced-phase", "frame", W, RT},
     {fa::Code::FA031, "FA031", "unbalanced-tag", "frame", W, RT},
     {fa::Code::FA101, "FA101", "frame-loop-not-registered", "engine", E, RT},
@@ -166,10 +167,15 @@ constexpr std::array<Expected, 29> kExpected = {{
     {fa::Code::FA205, "FA205", "end-frame-without-barrier", "thread", E, BO},
     {fa::Code::FA301, "FA301", "global-budget-exceeded", "budget", E, RT},
     {fa::Code::FA302, "FA302", "tag-budget-exceeded", "budget", E, RT},
+    {fa::Code::FA303, "FA303", "scratch-pool-exhausted", "budget", E, RT},
     {fa::Code::FA310, "FA310", "thread-frame-budget-exceeded", "budget", E, RT},
     {fa::Code::FA311, "FA311", "thread-frame-budget-warning", "budget", W, RT},
     {fa::Code::FA401, "FA401", "invalid-handle", "handle", E, RT},
     {fa::Code::FA402, "FA402", "streaming-budget-exhausted", "handle", E, RT},
+    {fa::Code::FA403, "FA403", "invalid-allocation-group", "handle", E, RT},
+    {fa::Code::FA404, "FA404", "pinned-handle-freed", "handle", E, RT},
+    {fa::Code::FA405, "FA405", "streaming-request-exceeds-budget", "handle", E, RT},
+    {fa::Code::FA406, "FA406", "streaming-invalid-transition", "handle", E, RT},
     {fa::Code::FA501, "FA501", "frame-allocation-lives-too-long", "behavior", W, RT},
     {fa::Code::FA502, "FA502", "high-frame-survival", "behavior", W, RT},
     {fa::Code::FA510, "FA510", "pool-used-as-scratch", "behavior", H, RT},

@@ -17,6 +17,7 @@
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/phases.hpp>
+#include <framealloc/frame_features_fwd.hpp>
 #include <framealloc/stats.hpp>
 #include <framealloc/tags.hpp>
 #include <framealloc/thread_budget.hpp>
@@ -184,6 +185,35 @@ class SmartAlloc {
   // Phases completed in the calling thread's current frame (in completion order), or in
   // its last completed frame when no frame is active.
   std::vector<PhaseStats> frame_phases() const;
+  // ---- Frame features: checkpoints, collections, scratch, retention, groups, handles, streaming ----
+  // Checkpoints (checkpoint.hpp). A checkpoint that is not a position in the calling thread's
+  // current frame (other frame or thread, or rolled back past) reports FA010 and changes nothing.
+  FrameCheckpoint frame_checkpoint();
+  bool rollback_to(const FrameCheckpoint& checkpoint);
+  CheckpointGuard checkpoint_guard();
+  // Rolls back unless fn's result tests true; an exception also rolls back and propagates.
+  template <class F>
+  auto speculative(F&& fn) -> std::invoke_result_t<F&>;
+  // Fixed-capacity frame containers (frame_collections.hpp); capacity 0 throws invalid_argument.
+  template <class T>
+  FrameVec<T> frame_vec(std::size_t capacity);
+  template <class K, class V>
+  FrameMap<K, V> frame_map(std::size_t capacity);
+  // Named arenas that persist across frames (scratch_pool.hpp); the registry is thread-safe.
+  ScratchPool& scratch_pool(std::string_view name, std::size_t capacity = kDefaultScratchPoolSize);
+  ScratchRegistry& scratch();
+  // Retention (retention.hpp): frame objects promoted by end_frame_with_promotions(); a plain
+  // end_frame() destroys them.
+  template <class T, class... Args>
+  T* frame_retained(const RetentionPolicy& policy, Args&&... args);
+  template <class T, class... Args>
+  T* frame_with_importance(Importance importance, Args&&... args);
+  PromotionResult end_frame_with_promotions();
+  // Per-instance, thread-safe registries (groups.hpp, handles.hpp, streaming.hpp).
+  AllocationGroups& groups();
+  HandleAllocator& handles();
+  StreamingAllocator& streaming();
+  // ---- end of frame features ----
 
   // ---- Observability ----
   AllocStats stats() const;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <framealloc/detail/counter.hpp>
+#include <framealloc/detail/frame_features_state.hpp>
 #include <framealloc/detail/size_classes.hpp>
 
 namespace fa::detail {
@@ -85,6 +86,7 @@ struct ThreadState {
   std::uint64_t heap_outstanding = 0;
 
   TagContext* tags = nullptr;  // owned by the Instance
+  FrameFeatureState features;  // retained allocations, checkpoint bookkeeping
 };
 
 // Single-entry cache of (instance, state) for the calling thread: the fast path is one
