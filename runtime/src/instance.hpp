@@ -14,6 +14,7 @@
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/memory_resource.hpp>
+#include <framealloc/transfer.hpp>
 
 namespace fa::detail {
 
@@ -73,6 +74,7 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
+  TransferCounters transfers;  // frame_box_for_transfer / receive / drop counts
 
  private:
   void release_slab(SlabHeader* slab);

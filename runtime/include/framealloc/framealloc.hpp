@@ -5,7 +5,9 @@
 #include <framealloc/config.hpp>
 #include <framealloc/diagnostic_codes.hpp>
 #include <framealloc/diagnostics.hpp>
+#include <framealloc/frame_barrier.hpp>
 #include <framealloc/memory_resource.hpp>
 #include <framealloc/smart_alloc.hpp>
 #include <framealloc/stats.hpp>
+#include <framealloc/transfer.hpp>
 #include <framealloc/version.hpp>
