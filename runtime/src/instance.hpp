@@ -16,6 +16,8 @@
 #include <framealloc/memory_resource.hpp>
 #include <framealloc/transfer.hpp>
 
+#include "diagnostic_tally.hpp"
+
 namespace fa::detail {
 
 struct HeapBlock {
@@ -74,7 +76,8 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
-  TransferCounters transfers;  // frame_box_for_transfer / receive / drop counts
+  TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
+  DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
 
  private:
   void release_slab(SlabHeader* slab);

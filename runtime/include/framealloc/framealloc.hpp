@@ -8,6 +8,8 @@
 #include <framealloc/frame_barrier.hpp>
 #include <framealloc/memory_resource.hpp>
 #include <framealloc/smart_alloc.hpp>
+#include <framealloc/snapshot.hpp>
+#include <framealloc/snapshot_emitter.hpp>
 #include <framealloc/stats.hpp>
 #include <framealloc/transfer.hpp>
 #include <framealloc/version.hpp>
