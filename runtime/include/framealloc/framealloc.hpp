@@ -6,6 +6,7 @@
 #include <framealloc/diagnostic_codes.hpp>
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/frame_barrier.hpp>
+#include <framealloc/frame_loop.hpp>
 #include <framealloc/memory_resource.hpp>
 #include <framealloc/smart_alloc.hpp>
 #include <framealloc/snapshot.hpp>
