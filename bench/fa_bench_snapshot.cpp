@@ -74,7 +74,8 @@ BENCHMARK(snapshot_to_json)->Name("snapshot/to_json/16x64");
 void snapshot_build_and_write(benchmark::State& state) {
   LiveAllocator live;
   const fs::path dir = bench_dir();
-  fa::SnapshotEmitter emitter(fa::SnapshotConfig{}.with_directory(dir).with_max_snapshots(4));
+  fa::SnapshotEmitter emitter(
+      fa::SnapshotConfig{}.with_directory(dir).with_max_snapshots(4).with_durable(state.range(0) != 0));
   std::uint64_t frame = 0;
   for (auto _ : state) {
     fa::Snapshot s = sixteen_threads_sixty_four_tags(live.alloc);
@@ -83,7 +84,8 @@ void snapshot_build_and_write(benchmark::State& state) {
   }
   fs::remove_all(dir);
 }
-BENCHMARK(snapshot_build_and_write)->Name("snapshot/build+write/fa-atomic")->UseRealTime();
+BENCHMARK(snapshot_build_and_write)->Name("snapshot/build+write/fa-atomic-fsync")->Arg(1)->UseRealTime();
+BENCHMARK(snapshot_build_and_write)->Name("snapshot/build+write/fa-atomic")->Arg(0)->UseRealTime();
 
 // Peer: the same text through a plain ofstream (no fsync, no rename: not crash-safe).
 void snapshot_build_and_plain_write(benchmark::State& state) {

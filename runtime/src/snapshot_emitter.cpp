@@ -36,8 +36,8 @@ bool is_snapshot_name(const std::string& name) {
                              std::error_code(errno, std::generic_category()));
 }
 
-// Writes all of `text` to a new file at `tmp` and flushes it to disk.
-void write_synced(const fs::path& tmp, const std::string& text) {
+// Writes all of `text` to a new file at `tmp` (and flushes it to disk when `durable`).
+void write_file(const fs::path& tmp, const std::string& text, bool durable) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw_errno("cannot create temporary snapshot file", tmp);
   std::size_t done = 0;
@@ -53,7 +53,7 @@ void write_synced(const fs::path& tmp, const std::string& text) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     errno = err;
@@ -135,14 +135,14 @@ fs::path SnapshotEmitter::emit(const Snapshot& snapshot) {
                                std::to_string(::getpid()) + ".tmp");
   std::error_code ignored;
   fs::remove(tmp, ignored);  // left by an earlier failed attempt of this process
-  write_synced(tmp, text);
+  write_file(tmp, text, config_.durable);
   if (::rename(tmp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     errno = err;
     throw_errno("cannot publish snapshot file", target);
   }
-  sync_directory(dir_);
+  if (config_.durable) sync_directory(dir_);
   ++emitted_;
   frames_since_emit_ = 0;
   last_emit_ = std::chrono::steady_clock::now();

@@ -62,17 +62,19 @@ TEST(SnapshotEmitter, FileNameHasSixteenDigitFrame) {
 }
 
 TEST(SnapshotEmitter, EmitWritesCompleteJsonAndLeavesNoTemporary) {
-  TempDir d;
-  SnapshotEmitter e(config_in(d.path));
-  const fs::path written = e.emit(at_frame(7));
-  EXPECT_EQ(written, d.path / "snapshot_0000000000000007.json");
-  std::ifstream in(written);
-  const nlohmann::json j = nlohmann::json::parse(in);
-  EXPECT_EQ(j["frame"], 7);
-  std::size_t entries = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(d.path)) ++entries;
-  EXPECT_EQ(entries, 1u);
-  EXPECT_EQ(e.emitted(), 1u);
+  for (bool durable : {true, false}) {
+    TempDir d;
+    SnapshotEmitter e(config_in(d.path).with_durable(durable));
+    const fs::path written = e.emit(at_frame(7));
+    EXPECT_EQ(written, d.path / "snapshot_0000000000000007.json");
+    std::ifstream in(written);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["frame"], 7);
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(d.path)) ++entries;
+    EXPECT_EQ(entries, 1u);
+    EXPECT_EQ(e.emitted(), 1u);
+  }
 }
 
 TEST(SnapshotEmitter, RetentionKeepsTheNewestMaxSnapshots) {

@@ -26,6 +26,9 @@ struct SnapshotConfig {
   std::size_t max_snapshots = 30;  // 0 keeps every file
   std::chrono::milliseconds min_interval{500};
   std::uint64_t auto_emit_every = 0;  // frames; 0 = only on request
+  // fsync the file and directory: survives power loss, not only a killed process. The
+  // temp-file + rename publication is atomic either way. Costs a disk round trip per file.
+  bool durable = true;
 
   SnapshotConfig& with_directory(std::filesystem::path dir) {
     directory = std::move(dir);
@@ -41,6 +44,10 @@ struct SnapshotConfig {
   }
   SnapshotConfig& with_auto_emit_every(std::uint64_t frames) {
     auto_emit_every = frames;
+    return *this;
+  }
+  SnapshotConfig& with_durable(bool on) {
+    durable = on;
     return *this;
   }
 };
