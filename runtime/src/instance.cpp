@@ -174,6 +174,7 @@ void Instance::heap_remember_freed(const void* p) {
 
 void Instance::report(Diagnostic d) {
   diagnostics_reported_.fetch_add(1, std::memory_order_relaxed);
+  diagnostic_tally.record(d);
   std::shared_ptr<DiagnosticSink> sink;
   {
     std::lock_guard lock(sink_mutex_);

@@ -14,6 +14,9 @@
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
 #include <framealloc/memory_resource.hpp>
+#include <framealloc/transfer.hpp>
+
+#include "diagnostic_tally.hpp"
 
 #include "tag_context.hpp"
 #include "frame_features_registry.hpp"
@@ -87,6 +90,8 @@ class Instance {
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
   FrameFeatureRegistry features;  // scratch pools, groups, handles, streaming
+  TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
+  DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
 
  private:
   void release_slab(SlabHeader* slab);

@@ -150,7 +150,7 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 35> kExpected = {{
+constexpr std::array<Expected, 37> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
@@ -165,6 +165,8 @@ constexpr std::array<Expected, 35> kExpected = {{
     {fa::Code::FA203, "FA203", "thread-without-budget", "thread", H, BO},
     {fa::Code::FA204, "FA204", "deferred-queue-overflow", "thread", W, BO},
     {fa::Code::FA205, "FA205", "end-frame-without-barrier", "thread", E, BO},
+    {fa::Code::FA210, "FA210", "transfer-received-twice", "thread", E, RT},
+    {fa::Code::FA211, "FA211", "transfer-dropped-unreceived", "thread", W, RT},
     {fa::Code::FA301, "FA301", "global-budget-exceeded", "budget", E, RT},
     {fa::Code::FA302, "FA302", "tag-budget-exceeded", "budget", E, RT},
     {fa::Code::FA303, "FA303", "scratch-pool-exhausted", "budget", E, RT},

@@ -30,6 +30,13 @@ template <class T>
 class PoolBox;
 template <class T>
 class HeapBox;
+template <class T>
+class TransferHandle;
+struct TransferStats;
+struct Snapshot;
+namespace detail {
+struct TransferCounters;
+}
 
 class SmartAlloc {
  public:
@@ -221,6 +228,18 @@ class SmartAlloc {
   void set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink);
   // Reports through the sink with this instance's context, then applies strict mode.
   void report(Code code, std::string message, std::vector<std::string> notes = {}, std::string help = {});
+
+  // ---- Thread coordination and snapshots ----
+  // Hands `value` to another thread: it is moved into a pool block (heap path for large
+  // types), not the frame arena, so it stays valid after the sender's end_frame() until
+  // the receiver calls receive(). Defined in <framealloc/transfer.hpp>.
+  template <class T>
+  TransferHandle<std::remove_cvref_t<T>> frame_box_for_transfer(T&& value);
+  TransferStats transfer_stats() const;
+  // A snapshot of this instance's live state (<framealloc/snapshot.hpp>).
+  Snapshot build_snapshot() const;
+  detail::TransferCounters& transfer_counters() const noexcept;  // internal, for TransferHandle
+  // ---- end of thread coordination and snapshots ----
 
   // Internal, used by the box types.
   detail::ThreadState* current_thread_state_if_attached() const noexcept;

@@ -1,0 +1,76 @@
+// SmartAlloc::build_snapshot(): the live state of the instance in the schema-v1 shape.
+// Tags, phases, budgets, sites, deferred and promotions stay empty/zero until their
+// statistics exist in the runtime.
+#include <framealloc/snapshot.hpp>
+#include <framealloc/transfer.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include "instance.hpp"
+
+namespace fa {
+
+namespace {
+
+SnapshotThread to_snapshot_thread(const ThreadStats& t) {
+  SnapshotThread out;
+  out.index = t.thread_index;
+  out.exited = t.exited;
+  out.frames_completed = t.frames_completed;
+  out.frame_active = t.frame_active;
+  out.frame_used_bytes = t.frame_used_bytes;
+  out.frame_capacity = t.frame_capacity;
+  out.frame_peak_bytes = t.frame.peak_bytes;
+  out.pool_bytes = t.pool.live_bytes();
+  out.heap_bytes = t.heap.live_bytes();
+  out.allocations = t.frame.allocations + t.pool.allocations + t.heap.allocations;
+  out.remote_frees = t.pool_remote_frees;
+  out.failed_allocations = t.failed_allocations;
+  return out;
+}
+
+}  // namespace
+
+Snapshot SmartAlloc::build_snapshot() const {
+  Snapshot s;
+  s.timestamp = std::chrono::system_clock::now();
+  const AllocStats st = stats();
+
+  std::uint64_t most_frames = 0;
+  s.threads.reserve(st.threads.size());
+  for (const ThreadStats& t : st.threads) {
+    s.threads.push_back(to_snapshot_thread(t));
+    if (!t.exited) s.summary.frame_bytes += t.frame_used_bytes;
+    most_frames = std::max(most_frames, t.frames_completed);
+  }
+  // The building thread's frame count when it takes part, else the furthest thread's.
+  const detail::ThreadState* self = current_thread_state_if_attached();
+  s.frame = self ? self->frame.frames_completed.get() : most_frames;
+
+  SnapshotSummary& sum = s.summary;
+  sum.pool_bytes = st.pool.live_bytes();
+  sum.heap_bytes = st.heap.live_bytes();
+  sum.total_bytes = sum.frame_bytes + sum.pool_bytes + sum.heap_bytes;
+  sum.frame_peak_bytes = st.frame.peak_bytes;
+  sum.pool_peak_bytes = st.pool.peak_bytes;
+  sum.heap_peak_bytes = st.heap.peak_bytes;
+  sum.allocations = st.frame.allocations + st.pool.allocations + st.heap.allocations;
+  sum.frees = st.frame.frees + st.pool.frees + st.heap.frees;
+  sum.failed_allocations = st.failed_allocations;
+  sum.thread_count = st.threads.size();
+  sum.diagnostics_reported = st.diagnostics_reported;
+
+  const TransferStats tr = transfer_stats();
+  s.transfers.initiated = tr.initiated;
+  s.transfers.completed = tr.completed;
+  s.transfers.dropped = tr.dropped;
+  s.transfers.pending = tr.pending();
+  const std::uint64_t before = impl_->transfers.completed_at_last_snapshot.exchange(tr.completed);
+  s.transfers.completed_this_frame = tr.completed >= before ? tr.completed - before : 0;
+
+  s.diagnostics = impl_->diagnostic_tally.entries();
+  return s;
+}
+
+}  // namespace fa
