@@ -150,11 +150,12 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 25> kExpected = {{
+constexpr std::array<Expected, 28> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
     {fa::Code::FA004, "FA004", "unbalanced-frame", "frame", W, RT},
+    {fa::Code::FA005, "FA005", "job-frame-reset-with-live-jobs", "frame", E, RT},
     {fa::Code::FA101, "FA101", "frame-loop-not-registered", "engine", E, RT},
     {fa::Code::FA102, "FA102", "frame-hooks-skipped", "engine", W, RT},
     {fa::Code::FA201, "FA201", "cross-thread-frame-access", "thread", E, BO},
@@ -162,6 +163,8 @@ constexpr std::array<Expected, 25> kExpected = {{
     {fa::Code::FA203, "FA203", "thread-without-budget", "thread", H, BO},
     {fa::Code::FA204, "FA204", "deferred-queue-overflow", "thread", W, BO},
     {fa::Code::FA205, "FA205", "end-frame-without-barrier", "thread", E, BO},
+    {fa::Code::FA206, "FA206", "job-frame-end-inside-job", "thread", E, RT},
+    {fa::Code::FA207, "FA207", "job-threw-exception", "thread", E, RT},
     {fa::Code::FA301, "FA301", "global-budget-exceeded", "budget", E, RT},
     {fa::Code::FA302, "FA302", "tag-budget-exceeded", "budget", E, RT},
     {fa::Code::FA401, "FA401", "invalid-handle", "handle", E, RT},
