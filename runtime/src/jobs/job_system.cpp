@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <deque>
@@ -25,8 +26,23 @@ namespace {
 thread_local detail::WorkerSlot* t_worker = nullptr;
 // The job system whose job this thread is running (workers and helpers inside wait()).
 thread_local const JobSystem* t_running = nullptr;
+// How many wait() calls are active on this thread (each may be running jobs on top of the
+// stack of the one below).
+thread_local unsigned t_wait_depth = 0;
+constexpr unsigned kMaxHelpDepth = 32;
 constexpr std::uint32_t kHelper = static_cast<std::uint32_t>(-1);
-constexpr unsigned kSpinsBeforePark = 128;
+// Idle back-off before sleeping: pause-spins, then yields. Waking a sleeping thread costs a
+// system call and, on a loaded machine, a whole scheduler time slice, so we yield first.
+constexpr unsigned kSpins = 64;
+constexpr unsigned kSpinsBeforePark = kSpins + 256;
+
+void back_off(unsigned idle) noexcept {
+  if (idle < kSpins) {
+    detail::cpu_relax();
+  } else {
+    std::this_thread::yield();
+  }
+}
 }  // namespace
 
 detail::WorkerSlot* detail::current_worker() noexcept {
@@ -73,7 +89,8 @@ struct JobSystem::State {
   std::array<detail::Parker, 4> parkers;  // by tier (index 0 unused)
   alignas(64) std::atomic<std::int64_t> outstanding{0};
   alignas(64) std::atomic<std::int64_t> queued_high{0};
-  alignas(64) detail::Parker completion;  // wait(counter), wait_idle()
+  alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
+  alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> generation{1};
   std::atomic<std::uint64_t> helper_executed{0}, helper_frame_jobs{0}, helper_heap_jobs{0}, exceptions{0};
@@ -91,12 +108,24 @@ std::size_t current_load(const State& s) noexcept {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
-Job* injector_pop(Injector& in) {
+// A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
+// (where others can steal them), so a thread spawning many jobs does not contend on the
+// injector lock with every worker for every job.
+constexpr std::size_t kInjectorBatch = 16;
+
+Job* injector_pop(Injector& in, Worker* self, std::size_t p) {
   if (in.size.load(std::memory_order_acquire) == 0) return nullptr;
   std::lock_guard lock(in.mutex);
   if (in.queue.empty()) return nullptr;
   Job* job = in.queue.front();
   in.queue.pop_front();
+  if (self) {
+    const std::size_t extra = std::min(in.queue.size() / 2, kInjectorBatch - 1);
+    for (std::size_t i = 0; i < extra; ++i) {
+      self->deques[p].push(in.queue.front());
+      in.queue.pop_front();
+    }
+  }
   in.size.store(in.queue.size(), std::memory_order_release);
   return job;
 }
@@ -126,9 +155,19 @@ Job* find_job(State& s, std::uint32_t index) {
     if (p == 0 && s.queued_high.load(std::memory_order_relaxed) <= 0) continue;
     if (self && !self->deques[p].empty())
       if (Job* job = self->deques[p].pop()) return job;
-    if (Job* job = injector_pop(s.injectors[p])) return job;
+    if (Job* job = injector_pop(s.injectors[p], self, p)) return job;
     if (Job* job = steal_from_others(s, index, p, start)) return job;
   }
+  return nullptr;
+}
+
+// Deep inside nested waits a thread only runs its own most recent spawns (usually the very
+// children it waits for), so helping cannot grow the stack without bound.
+Job* pop_local(State& s, std::uint32_t index) {
+  if (index == kHelper) return nullptr;
+  for (auto& d : s.workers[index]->deques)
+    if (!d.empty())
+      if (Job* job = d.pop()) return job;
   return nullptr;
 }
 
@@ -186,7 +225,7 @@ void on_exception(State& s, std::exception_ptr e, std::uint32_t index) {
 void finish(State& s, Job* job) {
   Counter* counter = job->counter;
   if (job->storage == JobStorage::Heap) {
-    ::operator delete (job, std::align_val_t{kHeapJobAlign});
+    detail::free_heap_job(job, job->heap_align);
   } else {
     s.workers[job->arena]->arena.release_one();
   }
@@ -214,9 +253,11 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   finish(s, job);
 }
 
+// A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
+// parking, so a sleeper is woken only when nobody searches: most spawns make no system call.
 void wake_workers(State& s, std::size_t load) {
   detail::full_fence();
-  s.parkers[1].notify_one_if_sleeping();
+  if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
   if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
   if (load > s.plan.thresholds.tier3) s.parkers[3].notify_one_if_sleeping();
 }
@@ -234,23 +275,36 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
   const int tier = w.placement.tier;
   auto may_run = [&] { return tier == 1 || current_load(s) > w.threshold || w.has_local(); };
   unsigned idle = 0;
+  bool searching = false;
+  auto stop_searching = [&] {
+    searching = false;
+    return s.searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
+  };
   for (;;) {
     if (may_run()) {
       if (Job* job = find_job(s, w.slot.index)) {
+        // The last searcher found work: there may be more, so get another worker looking.
+        if (searching && stop_searching()) s.parkers[1].notify_one_if_sleeping();
         execute(system, s, job, w.slot.index);
         idle = 0;
         continue;
       }
     }
     if (s.stop.load(std::memory_order_acquire)) break;
+    if (tier == 1 && !searching) {
+      searching = true;
+      s.searching.fetch_add(1, std::memory_order_seq_cst);
+    }
     if (++idle < kSpinsBeforePark) {
-      detail::cpu_relax();
+      back_off(idle);
       continue;
     }
+    if (searching) stop_searching();
     s.parkers[static_cast<std::size_t>(tier)].park_unless(
         [&] { return s.stop.load(std::memory_order_acquire) || (may_run() && any_queued(s)); });
     idle = 0;
   }
+  if (searching) stop_searching();
   t_worker = nullptr;
 }
 
@@ -308,8 +362,12 @@ JobSystem::~JobSystem() {
   for (auto& w : s.workers) w->thread.join();
 }
 
-void* JobSystem::heap_job_memory(std::size_t size) {
-  return ::operator new (size, std::align_val_t{kHeapJobAlign});
+void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
+  if (align) {
+    ::operator delete (mem, std::align_val_t{align});
+  } else {
+    ::operator delete(mem);
+  }
 }
 
 void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept {
@@ -345,15 +403,20 @@ void JobSystem::wait(Counter& counter) {
   detail::WorkerSlot* slot = detail::current_worker();
   const bool on_worker = slot && slot->system == this;
   const std::uint32_t index = on_worker ? slot->index : kHelper;
+  const bool shallow = t_wait_depth < kMaxHelpDepth;
+  struct Depth {
+    Depth() noexcept { ++t_wait_depth; }
+    ~Depth() { --t_wait_depth; }
+  } depth;
   unsigned idle = 0;
   while (counter.value() != 0) {
-    if (Job* job = find_job(s, index)) {
+    if (Job* job = shallow ? find_job(s, index) : pop_local(s, index)) {
       execute(*this, s, job, index);
       idle = 0;
       continue;
     }
     if (++idle < kSpinsBeforePark) {
-      detail::cpu_relax();
+      back_off(idle);
     } else if (on_worker) {
       std::this_thread::yield();  // a worker never blocks: its deque may hold what others wait for
     } else {
@@ -376,7 +439,7 @@ void JobSystem::wait_idle() {
       continue;
     }
     if (++idle < kSpinsBeforePark) {
-      detail::cpu_relax();
+      back_off(idle);
     } else {
       s.completion.park_unless([&] { return s.outstanding.load(std::memory_order_seq_cst) == 0; });
       idle = 0;

@@ -3,6 +3,7 @@
 // (or discarding) a job releases its memory the right way.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <new>
 #include <type_traits>
@@ -19,8 +20,9 @@ inline constexpr std::size_t kPriorityCount = 3;
 
 enum class JobStorage : std::uint8_t { Heap, Frame };
 
-// Heap jobs are cache-line aligned so two jobs never share a line between workers.
-inline constexpr std::size_t kHeapJobAlign = 64;
+// Heap jobs use plain operator new (the allocator's per-thread caches make it fast); only
+// callables that need more than this alignment take the aligned operator new.
+inline constexpr std::size_t kHeapJobAlign = alignof(std::max_align_t);
 
 struct Job {
   // Runs the callable with `ctx` (when not null) and always destroys it.
@@ -31,6 +33,7 @@ struct Job {
   std::uint64_t generation = 0;  // frame generation of the arena it lives in (Frame only)
   std::uint32_t arena = 0;       // index of the worker whose arena holds it (Frame only)
   JobStorage storage = JobStorage::Heap;
+  std::uint16_t heap_align = 0;  // Heap only: non-zero when allocated with the aligned operator new
   Priority priority = Priority::Normal;
 };
 

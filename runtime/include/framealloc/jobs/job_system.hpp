@@ -54,6 +54,7 @@ struct WorkerSlot {
 // Not inline on purpose: the thread-local address is re-read on every call, never cached
 // across a suspension point.
 [[gnu::noinline]] WorkerSlot* current_worker() noexcept;
+void free_heap_job(void* mem, std::uint16_t align) noexcept;
 }  // namespace detail
 
 class Context {
@@ -132,7 +133,6 @@ class JobSystem {
  private:
   template <class F>
   Job* make_job(F&& fn, Counter* counter, Priority p);
-  void* heap_job_memory(std::size_t size);
   void count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept;
   void submit(Job* job);
 
@@ -143,7 +143,6 @@ class JobSystem {
 template <class F>
 Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
   using Impl = detail::JobImpl<std::decay_t<F>>;
-  static_assert(alignof(Impl) <= kHeapJobAlign, "over-aligned job callables are not supported");
   detail::WorkerSlot* slot = detail::current_worker();
   if (slot && slot->system != this) slot = nullptr;
   Job* job = nullptr;
@@ -161,14 +160,16 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
     }
   }
   if (!job) {
-    void* mem = heap_job_memory(sizeof(Impl));
+    constexpr std::uint16_t align = alignof(Impl) > kHeapJobAlign ? alignof(Impl) : 0;
+    void* mem = align ? ::operator new (sizeof(Impl), std::align_val_t{align}) : ::operator new(sizeof(Impl));
     try {
       job = ::new (mem) Impl(std::forward<F>(fn));
     } catch (...) {
-      ::operator delete (mem, std::align_val_t{kHeapJobAlign});
+      detail::free_heap_job(mem, align);
       throw;
     }
     job->storage = JobStorage::Heap;
+    job->heap_align = align;
   }
   job->run = &Impl::run_fn;
   job->counter = counter;
