@@ -219,3 +219,17 @@ TEST(FrameJobs, ResetArenasArePoisonedInDebugBuilds) {
   GTEST_SKIP() << "poisoning is a debug-build feature";
 #endif
 }
+
+TEST(FrameJobs, AtTheFrameSyncWorkersRunTheJobsSoTheirChildrenUseFrameArenas) {
+  Fixture f(4);
+  std::atomic<int> ran{0};
+  for (int r = 0; r < 8; ++r)
+    f.jobs.spawn([&ran](fj::Context& ctx) {
+      EXPECT_TRUE(ctx.on_worker());  // end_frame() does not run jobs on this thread
+      for (int i = 0; i < 10; ++i) ctx.spawn([&ran] { ran.fetch_add(1); });
+    });
+  f.jobs.end_frame();
+  EXPECT_EQ(ran.load(), 80);
+  EXPECT_EQ(f.jobs.stats().heap_jobs, 8u);
+  EXPECT_EQ(f.jobs.stats().frame_jobs, 80u);
+}

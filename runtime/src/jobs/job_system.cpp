@@ -431,13 +431,10 @@ void JobSystem::wait_idle() {
   if (t_running == this)
     throw std::logic_error(
         "fa::jobs::JobSystem::wait_idle called from inside a job: it would wait for itself");
+  // Does not run jobs here: at the frame sync the workers run the frame's jobs, so the jobs
+  // those spawn land in worker frame arenas instead of on the heap.
   unsigned idle = 0;
   while (s.outstanding.load(std::memory_order_seq_cst) != 0) {
-    if (Job* job = find_job(s, kHelper)) {
-      execute(*this, s, job, kHelper);
-      idle = 0;
-      continue;
-    }
     if (++idle < kSpinsBeforePark) {
       back_off(idle);
     } else {
