@@ -150,11 +150,12 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 37> kExpected = {{
+constexpr std::array<Expected, 40> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
     {fa::Code::FA004, "FA004", "unbalanced-frame", "frame", W, RT},
+    {fa::Code::FA005, "FA005", "job-frame-reset-with-live-jobs", "frame", E, RT},
     {fa::Code::FA010, "FA010", "invalid-frame-checkpoint", "frame", E, RT},
     {fa::Code::FA030, "FA030", "unbalanced-phase", "frame", W, RT},
     {fa::Code::FA031, "FA031", "unbalanced-tag", "frame", W, RT},
@@ -165,6 +166,8 @@ constexpr std::array<Expected, 37> kExpected = {{
     {fa::Code::FA203, "FA203", "thread-without-budget", "thread", H, BO},
     {fa::Code::FA204, "FA204", "deferred-queue-overflow", "thread", W, BO},
     {fa::Code::FA205, "FA205", "end-frame-without-barrier", "thread", E, BO},
+    {fa::Code::FA206, "FA206", "job-frame-end-inside-job", "thread", E, RT},
+    {fa::Code::FA207, "FA207", "job-threw-exception", "thread", E, RT},
     {fa::Code::FA210, "FA210", "transfer-received-twice", "thread", E, RT},
     {fa::Code::FA211, "FA211", "transfer-dropped-unreceived", "thread", W, RT},
     {fa::Code::FA301, "FA301", "global-budget-exceeded", "budget", E, RT},

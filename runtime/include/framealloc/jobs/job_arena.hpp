@@ -1,0 +1,64 @@
+// A worker's frame arena for jobs: a linear allocator that only its worker allocates from,
+// reset by the job system at the frame sync. Each frame is one generation; the arena counts
+// the jobs of the current generation that are still queued or running, so a reset while any
+// of them is alive is refused (and reported) instead of freeing memory a queue still points to.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace fa::jobs {
+
+class JobArena {
+ public:
+  explicit JobArena(std::size_t capacity);
+  ~JobArena();
+  JobArena(const JobArena&) = delete;
+  JobArena& operator=(const JobArena&) = delete;
+
+  // Owner thread only. nullptr when the request does not fit (the caller uses the heap).
+  void* try_alloc(std::size_t size, std::size_t align) noexcept {
+    const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(base_.get());
+    const std::uintptr_t at = (base + used_ + align - 1) & ~(std::uintptr_t{align} - 1);
+    const std::size_t end = static_cast<std::size_t>(at - base) + size;
+    if (end > capacity_) return nullptr;
+    used_ = end;
+    unpoison(reinterpret_cast<void*>(at), size);
+    live_.fetch_add(1, std::memory_order_relaxed);
+    return reinterpret_cast<void*>(at);
+  }
+
+  // Any thread: a job stored here has finished (or was discarded).
+  void release_one() noexcept { live_.fetch_sub(1, std::memory_order_release); }
+
+  std::int64_t live_jobs() const noexcept { return live_.load(std::memory_order_acquire); }
+  std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+  std::size_t used() const noexcept { return used_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+  const std::byte* data() const noexcept { return base_.get(); }
+  bool contains(const void* p) const noexcept {
+    const auto* b = base_.get();
+    const auto* q = static_cast<const std::byte*>(p);
+    return q >= b && q < b + capacity_;
+  }
+
+  // Caller guarantees the owner is not allocating (all jobs of the frame are done).
+  // Returns false, changing nothing, while jobs of this generation are alive.
+  bool reset() noexcept;
+
+ private:
+  static void unpoison(void* p, std::size_t n) noexcept;
+
+  std::unique_ptr<std::byte[]> base_;
+  std::size_t capacity_;
+  std::size_t used_ = 0;
+  std::atomic<std::int64_t> live_{0};
+  std::atomic<std::uint64_t> generation_{1};
+};
+
+// Filled with this byte on reset in debug builds, so a job that escaped its frame reads garbage.
+inline constexpr unsigned char kJobArenaPoison = 0xDD;
+
+}  // namespace fa::jobs

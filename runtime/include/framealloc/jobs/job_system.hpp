@@ -1,0 +1,231 @@
+// fa::jobs::JobSystem: worker threads with Chase–Lev deques, a global injector, three
+// priorities, parking without lost wake-ups, counters, parallel_for, and jobs stored in the
+// spawning worker's frame arena until the frame sync (end_frame) — see docs/jobs.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <framealloc/diagnostics.hpp>
+#include <framealloc/jobs/counter.hpp>
+#include <framealloc/jobs/job.hpp>
+#include <framealloc/jobs/job_arena.hpp>
+#include <framealloc/jobs/topology.hpp>
+
+namespace fa::jobs {
+
+struct JobSystemConfig {
+  std::size_t workers = 0;  // 0: as many as the strategy selects (None: hardware concurrency)
+  Strategy strategy = Strategy::None;
+  std::optional<CpuTopology> topology;  // default: read from sysfs_root, flat when unreadable
+  std::filesystem::path sysfs_root = "/sys/devices/system/cpu";
+  std::optional<TierThresholds> thresholds;  // default: scaled from the plan (topology.hpp)
+  bool pin_threads = false;                  // pthread_setaffinity_np to the planned CPU
+  bool frame_jobs = true;                    // store jobs spawned by workers in their arenas
+  std::size_t frame_arena_bytes = std::size_t{1} << 20;
+  std::shared_ptr<DiagnosticSink> sink;  // default: StderrSink
+};
+
+struct JobStats {
+  std::uint64_t frame_jobs = 0;  // jobs stored in a worker's frame arena
+  std::uint64_t heap_jobs = 0;   // jobs stored on the heap
+  std::uint64_t exceptions = 0;
+  std::vector<std::uint64_t> executed_by_worker;
+  std::uint64_t executed_by_helpers = 0;  // run by non-worker threads inside wait()
+};
+
+namespace detail {
+// What a worker thread publishes through thread-local storage.
+struct WorkerSlot {
+  JobSystem* system = nullptr;
+  std::uint32_t index = 0;
+  JobArena* arena = nullptr;
+};
+// Not inline on purpose: the thread-local address is re-read on every call, never cached
+// across a suspension point.
+[[gnu::noinline]] WorkerSlot* current_worker() noexcept;
+void free_heap_job(void* mem, std::uint16_t align) noexcept;
+}  // namespace detail
+
+class Context {
+ public:
+  static constexpr std::size_t kNotAWorker = static_cast<std::size_t>(-1);
+  Context(JobSystem& system, std::size_t worker) noexcept : system_(&system), worker_(worker) {}
+
+  JobSystem& system() const noexcept { return *system_; }
+  std::size_t worker_index() const noexcept { return worker_; }  // kNotAWorker inside a helper
+  bool on_worker() const noexcept { return worker_ != kNotAWorker; }
+
+  template <class F>
+  void spawn(F&& fn, Priority p = Priority::Normal);
+  template <class F>
+  void spawn(Counter& counter, F&& fn, Priority p = Priority::Normal);
+  void wait(Counter& counter);
+
+ private:
+  JobSystem* system_;
+  std::size_t worker_;
+};
+
+class JobSystem {
+ public:
+  explicit JobSystem(JobSystemConfig config = {});
+  // Runs every queued job to completion, then stops the workers.
+  ~JobSystem();
+  JobSystem(const JobSystem&) = delete;
+  JobSystem& operator=(const JobSystem&) = delete;
+
+  template <class F>
+  void spawn(F&& fn, Priority p = Priority::Normal) {
+    submit(make_job(std::forward<F>(fn), nullptr, p));
+  }
+  template <class F>
+  void spawn(Counter& counter, F&& fn, Priority p = Priority::Normal) {
+    counter.add(1);
+    Job* job = nullptr;
+    try {
+      job = make_job(std::forward<F>(fn), &counter, p);
+    } catch (...) {
+      counter.finish_one();
+      throw;
+    }
+    submit(job);
+  }
+
+  // Returns when `counter` is zero, running other jobs meanwhile (on workers and helpers).
+  void wait(Counter& counter);
+  // Returns when no job is queued or running.
+  void wait_idle();
+
+  // fn(i) for every i in [begin, end), split into chunks of at most `grain` indices.
+  // Throws std::invalid_argument for grain 0 or begin > end.
+  template <class F>
+  void parallel_for(std::size_t begin, std::size_t end, std::size_t grain, F&& fn);
+
+  // The frame sync: waits for every job, then resets the workers' frame arenas. Reports
+  // FA206 (and does nothing) when called from inside a job.
+  void end_frame();
+  // Resets the arenas without waiting. Refuses and reports FA005 while any job is queued
+  // or running (a running job could still be spawning into an arena). Returns success.
+  bool reset_frame_arenas();
+  std::uint64_t frame_generation() const noexcept;
+
+  std::size_t worker_count() const noexcept;
+  const WorkerPlan& plan() const noexcept;
+  std::size_t load() const noexcept;  // queued + running jobs
+  JobStats stats() const;
+  // Exceptions thrown by jobs since the last call (each was also reported as FA207).
+  std::vector<std::exception_ptr> take_exceptions();
+  const JobArena& arena(std::size_t worker) const;
+
+  struct State;
+
+ private:
+  template <class F>
+  Job* make_job(F&& fn, Counter* counter, Priority p);
+  void count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept;
+  void submit(Job* job);
+
+  std::unique_ptr<State> state_;
+  bool frame_jobs_ = true;
+};
+
+template <class F>
+Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
+  using Impl = detail::JobImpl<std::decay_t<F>>;
+  detail::WorkerSlot* slot = detail::current_worker();
+  if (slot && slot->system != this) slot = nullptr;
+  Job* job = nullptr;
+  if (slot && frame_jobs_) {
+    if (void* mem = slot->arena->try_alloc(sizeof(Impl), alignof(Impl))) {
+      try {
+        job = ::new (mem) Impl(std::forward<F>(fn));
+      } catch (...) {
+        slot->arena->release_one();
+        throw;
+      }
+      job->storage = JobStorage::Frame;
+      job->arena = slot->index;
+      job->generation = slot->arena->generation();
+    }
+  }
+  if (!job) {
+    constexpr std::uint16_t align = alignof(Impl) > kHeapJobAlign ? alignof(Impl) : 0;
+    void* mem = align ? ::operator new (sizeof(Impl), std::align_val_t{align}) : ::operator new(sizeof(Impl));
+    try {
+      job = ::new (mem) Impl(std::forward<F>(fn));
+    } catch (...) {
+      detail::free_heap_job(mem, align);
+      throw;
+    }
+    job->storage = JobStorage::Heap;
+    job->heap_align = align;
+  }
+  job->run = &Impl::run_fn;
+  job->counter = counter;
+  job->priority = p;
+  count_job(job->storage, slot);
+  return job;
+}
+
+namespace detail {
+template <class F>
+struct RangeJob {
+  JobSystem* system;
+  F* fn;
+  Counter* counter;
+  std::size_t begin, end, grain;
+  void operator()() const {
+    std::size_t hi = end;
+    while (hi - begin > grain) {  // hand the upper half to thieves, keep splitting the lower
+      const std::size_t mid = begin + (hi - begin) / 2;
+      system->spawn(*counter, RangeJob{system, fn, counter, mid, hi, grain});
+      hi = mid;
+    }
+    for (std::size_t i = begin; i < hi; ++i) (*fn)(i);
+  }
+};
+}  // namespace detail
+
+template <class F>
+void JobSystem::parallel_for(std::size_t begin, std::size_t end, std::size_t grain, F&& fn) {
+  if (grain == 0) throw std::invalid_argument("parallel_for: grain must be at least 1");
+  if (begin > end)
+    throw std::invalid_argument("parallel_for: begin (" + std::to_string(begin) + ") is after end (" +
+                                std::to_string(end) + ")");
+  if (begin == end) return;
+  using Fn = std::remove_reference_t<F>;
+  Counter counter;
+  detail::RangeJob<Fn> first{this, &fn, &counter, begin, end, grain};
+  try {
+    first();
+  } catch (...) {
+    wait(counter);  // the spawned halves point at this frame: let them finish first
+    throw;
+  }
+  wait(counter);
+}
+
+template <class F>
+void Context::spawn(F&& fn, Priority p) {
+  system_->spawn(std::forward<F>(fn), p);
+}
+template <class F>
+void Context::spawn(Counter& counter, F&& fn, Priority p) {
+  system_->spawn(counter, std::forward<F>(fn), p);
+}
+inline void Context::wait(Counter& counter) {
+  system_->wait(counter);
+}
+
+}  // namespace fa::jobs

@@ -1,0 +1,526 @@
+#include <framealloc/jobs/job_system.hpp>
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <framealloc/jobs/work_stealing_deque.hpp>
+
+#include "sync.hpp"
+
+namespace fa::jobs {
+
+namespace detail {
+struct CounterAccess {
+  static bool finish_one(Counter& c) noexcept { return c.finish_one(); }
+};
+}  // namespace detail
+
+namespace {
+thread_local detail::WorkerSlot* t_worker = nullptr;
+// The job system whose job this thread is running (workers and helpers inside wait()).
+thread_local const JobSystem* t_running = nullptr;
+// How many wait() calls are active on this thread (each may be running jobs on top of the
+// stack of the one below).
+thread_local unsigned t_wait_depth = 0;
+constexpr unsigned kMaxHelpDepth = 32;
+constexpr std::uint32_t kHelper = static_cast<std::uint32_t>(-1);
+// Idle back-off before sleeping: pause-spins, then yields. Waking a sleeping thread costs a
+// system call and, on a loaded machine, a whole scheduler time slice, so we yield first.
+constexpr unsigned kSpins = 64;
+constexpr unsigned kSpinsBeforePark = kSpins + 256;
+
+void back_off(unsigned idle) noexcept {
+  if (idle < kSpins) {
+    detail::cpu_relax();
+  } else {
+    std::this_thread::yield();
+  }
+}
+}  // namespace
+
+detail::WorkerSlot* detail::current_worker() noexcept {
+  return t_worker;
+}
+
+namespace {
+
+struct alignas(64) Worker {
+  explicit Worker(std::size_t arena_bytes) : arena(arena_bytes) {}
+  std::array<detail::WorkStealingDeque<Job*>, kPriorityCount> deques;
+  JobArena arena;
+  detail::WorkerSlot slot;
+  WorkerPlacement placement;
+  std::size_t threshold = 0;  // load above which a tier-2/3 worker runs jobs
+  std::uint32_t victim = 0;   // where the next steal scan starts
+  // Written by the owner only (load + store), read by stats().
+  std::atomic<std::uint64_t> executed{0}, frame_jobs{0}, heap_jobs{0};
+  std::thread thread;
+
+  bool has_local() const noexcept {
+    for (const auto& d : deques)
+      if (!d.empty()) return true;
+    return false;
+  }
+};
+
+void bump(std::atomic<std::uint64_t>& owner_counter) noexcept {
+  owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+struct Injector {
+  std::mutex mutex;
+  std::deque<Job*> queue;
+  std::atomic<std::size_t> size{0};
+};
+
+}  // namespace
+
+struct JobSystem::State {
+  WorkerPlan plan;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::array<Injector, kPriorityCount> injectors;
+  std::array<detail::Parker, 4> parkers;  // by tier (index 0 unused)
+  alignas(64) std::atomic<std::int64_t> outstanding{0};
+  alignas(64) std::atomic<std::int64_t> queued_high{0};
+  alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
+  alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> generation{1};
+  std::atomic<std::uint64_t> helper_executed{0}, helper_frame_jobs{0}, helper_heap_jobs{0}, exceptions{0};
+  std::mutex exceptions_mutex;
+  std::vector<std::exception_ptr> exception_list;
+  std::shared_ptr<DiagnosticSink> sink;
+};
+
+namespace {
+
+using State = JobSystem::State;
+
+std::size_t current_load(const State& s) noexcept {
+  const std::int64_t n = s.outstanding.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+// A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
+// (where others can steal them), so a thread spawning many jobs does not contend on the
+// injector lock with every worker for every job.
+constexpr std::size_t kInjectorBatch = 16;
+
+Job* injector_pop(Injector& in, Worker* self, std::size_t p) {
+  if (in.size.load(std::memory_order_acquire) == 0) return nullptr;
+  std::lock_guard lock(in.mutex);
+  if (in.queue.empty()) return nullptr;
+  Job* job = in.queue.front();
+  in.queue.pop_front();
+  if (self) {
+    const std::size_t extra = std::min(in.queue.size() / 2, kInjectorBatch - 1);
+    for (std::size_t i = 0; i < extra; ++i) {
+      self->deques[p].push(in.queue.front());
+      in.queue.pop_front();
+    }
+  }
+  in.size.store(in.queue.size(), std::memory_order_release);
+  return job;
+}
+
+Job* steal_from_others(State& s, std::uint32_t self, std::size_t p, std::uint32_t& start) {
+  const auto n = static_cast<std::uint32_t>(s.workers.size());
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const std::uint32_t v = (start + k) % n;
+    if (v == self) continue;
+    auto& d = s.workers[v]->deques[p];
+    if (d.empty()) continue;
+    if (Job* job = d.steal()) {
+      start = v;  // a productive victim is likely to have more
+      return job;
+    }
+  }
+  return nullptr;
+}
+
+// High first (only scanned while some high job is queued), then Normal, then Low; for each:
+// own deque, injector, other workers' deques.
+Job* find_job(State& s, std::uint32_t index) {
+  Worker* self = index == kHelper ? nullptr : s.workers[index].get();
+  std::uint32_t helper_start = 0;
+  std::uint32_t& start = self ? self->victim : helper_start;
+  for (std::size_t p = 0; p < kPriorityCount; ++p) {
+    if (p == 0 && s.queued_high.load(std::memory_order_relaxed) <= 0) continue;
+    if (self && !self->deques[p].empty())
+      if (Job* job = self->deques[p].pop()) return job;
+    if (Job* job = injector_pop(s.injectors[p], self, p)) return job;
+    if (Job* job = steal_from_others(s, index, p, start)) return job;
+  }
+  return nullptr;
+}
+
+// Deep inside nested waits a thread only runs its own most recent spawns (usually the very
+// children it waits for), so helping cannot grow the stack without bound.
+Job* pop_local(State& s, std::uint32_t index) {
+  if (index == kHelper) return nullptr;
+  for (auto& d : s.workers[index]->deques)
+    if (!d.empty())
+      if (Job* job = d.pop()) return job;
+  return nullptr;
+}
+
+bool any_queued(const State& s) noexcept {
+  for (const auto& in : s.injectors)
+    if (in.size.load(std::memory_order_relaxed) != 0) return true;
+  for (const auto& w : s.workers)
+    if (w->has_local()) return true;
+  return false;
+}
+
+void notify_completion(State& s) {
+  s.completion.notify_all_if_sleeping();
+}
+
+std::string describe(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
+Diagnostic make_diagnostic(Code code, std::string message, std::vector<std::string> notes,
+                           std::uint64_t gen) {
+  Diagnostic d;
+  d.code = code;
+  d.severity = info(code).default_severity;
+  d.message = std::move(message);
+  d.notes = std::move(notes);
+  d.help = std::string(info(code).help);
+  d.frame_number = gen;
+  return d;
+}
+
+void on_exception(State& s, std::exception_ptr e, std::uint32_t index) {
+  s.exceptions.fetch_add(1, std::memory_order_relaxed);
+  const std::string where =
+      index == kHelper ? std::string("a helper thread inside wait()") : "worker " + std::to_string(index);
+  Diagnostic d = make_diagnostic(Code::FA207, "a job threw: " + describe(e), {"it ran on " + where},
+                                 s.generation.load(std::memory_order_relaxed));
+  {
+    std::lock_guard lock(s.exceptions_mutex);
+    s.exception_list.push_back(std::move(e));
+  }
+  // Never rethrown on the worker (it would terminate the process): reported and kept.
+  try {
+    if (s.sink) s.sink->report(d);
+  } catch (...) {
+  }
+}
+
+void finish(State& s, Job* job) {
+  Counter* counter = job->counter;
+  if (job->storage == JobStorage::Heap) {
+    detail::free_heap_job(job, job->heap_align);
+  } else {
+    s.workers[job->arena]->arena.release_one();
+  }
+  // The arena release comes first: whoever sees `outstanding` reach zero may reset arenas.
+  bool notify = counter && detail::CounterAccess::finish_one(*counter);
+  if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
+  if (notify) notify_completion(s);
+}
+
+void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
+  if (job->priority == Priority::High) s.queued_high.fetch_sub(1, std::memory_order_relaxed);
+  Context ctx(system, index == kHelper ? Context::kNotAWorker : index);
+  const JobSystem* outer = std::exchange(t_running, &system);
+  try {
+    job->run(job, &ctx);
+  } catch (...) {
+    on_exception(s, std::current_exception(), index);
+  }
+  t_running = outer;
+  if (index == kHelper) {
+    s.helper_executed.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    bump(s.workers[index]->executed);
+  }
+  finish(s, job);
+}
+
+// A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
+// parking, so a sleeper is woken only when nobody searches: most spawns make no system call.
+void wake_workers(State& s, std::size_t load) {
+  detail::full_fence();
+  if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
+  if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
+  if (load > s.plan.thresholds.tier3) s.parkers[3].notify_one_if_sleeping();
+}
+
+void pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
+  t_worker = &w.slot;
+  if (pin && w.placement.cpu >= 0) pin_to(w.placement.cpu);
+  const int tier = w.placement.tier;
+  auto may_run = [&] { return tier == 1 || current_load(s) > w.threshold || w.has_local(); };
+  unsigned idle = 0;
+  bool searching = false;
+  auto stop_searching = [&] {
+    searching = false;
+    return s.searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
+  };
+  for (;;) {
+    if (may_run()) {
+      if (Job* job = find_job(s, w.slot.index)) {
+        // The last searcher found work: there may be more, so get another worker looking.
+        if (searching && stop_searching()) s.parkers[1].notify_one_if_sleeping();
+        execute(system, s, job, w.slot.index);
+        idle = 0;
+        continue;
+      }
+    }
+    if (s.stop.load(std::memory_order_acquire)) break;
+    if (tier == 1 && !searching) {
+      searching = true;
+      s.searching.fetch_add(1, std::memory_order_seq_cst);
+    }
+    if (++idle < kSpinsBeforePark) {
+      back_off(idle);
+      continue;
+    }
+    if (searching) stop_searching();
+    s.parkers[static_cast<std::size_t>(tier)].park_unless(
+        [&] { return s.stop.load(std::memory_order_acquire) || (may_run() && any_queued(s)); });
+    idle = 0;
+  }
+  if (searching) stop_searching();
+  t_worker = nullptr;
+}
+
+}  // namespace
+
+JobSystem::JobSystem(JobSystemConfig config)
+    : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs) {
+  State& s = *state_;
+  s.sink = config.sink ? config.sink : std::make_shared<StderrSink>();
+  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  if (config.strategy == Strategy::None) {
+    s.plan = plan_workers(flat_topology(hw), Strategy::None, config.workers ? config.workers : hw);
+  } else {
+    CpuTopology topo;
+    if (config.topology) {
+      topo = *config.topology;
+    } else {
+      try {
+        topo = read_topology(config.sysfs_root);
+      } catch (const TopologyError&) {
+        topo = flat_topology(hw);  // no sysfs (containers, other OSes): every CPU is a core
+      }
+    }
+    s.plan = plan_workers(topo, config.strategy, config.workers);
+  }
+  if (config.thresholds) s.plan.thresholds = *config.thresholds;
+
+  for (std::size_t i = 0; i < s.plan.workers.size(); ++i) {
+    auto w = std::make_unique<Worker>(config.frame_arena_bytes);
+    w->slot = {this, static_cast<std::uint32_t>(i), &w->arena};
+    w->placement = s.plan.workers[i];
+    w->threshold = w->placement.tier == 2   ? s.plan.thresholds.tier2
+                   : w->placement.tier == 3 ? s.plan.thresholds.tier3
+                                            : 0;
+    w->victim = static_cast<std::uint32_t>(i + 1);
+    s.workers.push_back(std::move(w));
+  }
+  try {
+    for (auto& w : s.workers)
+      w->thread = std::thread(worker_main, std::ref(*this), std::ref(s), std::ref(*w), config.pin_threads);
+  } catch (...) {
+    s.stop.store(true);
+    for (auto& p : s.parkers) p.notify_all();
+    for (auto& w : s.workers)
+      if (w->thread.joinable()) w->thread.join();
+    throw;
+  }
+}
+
+JobSystem::~JobSystem() {
+  State& s = *state_;
+  wait_idle();
+  s.stop.store(true, std::memory_order_release);
+  for (auto& p : s.parkers) p.notify_all();
+  for (auto& w : s.workers) w->thread.join();
+}
+
+void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
+  if (align) {
+    ::operator delete (mem, std::align_val_t{align});
+  } else {
+    ::operator delete(mem);
+  }
+}
+
+void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept {
+  State& s = *state_;
+  if (slot) {
+    bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
+                                      : s.workers[slot->index]->heap_jobs);
+  } else {
+    (storage == JobStorage::Frame ? s.helper_frame_jobs : s.helper_heap_jobs)
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void JobSystem::submit(Job* job) {
+  State& s = *state_;
+  const std::int64_t load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
+  const auto p = static_cast<std::size_t>(job->priority);
+  if (job->priority == Priority::High) s.queued_high.fetch_add(1, std::memory_order_relaxed);
+  detail::WorkerSlot* slot = detail::current_worker();
+  if (slot && slot->system == this) {
+    s.workers[slot->index]->deques[p].push(job);
+  } else {
+    Injector& in = s.injectors[p];
+    std::lock_guard lock(in.mutex);
+    in.queue.push_back(job);
+    in.size.store(in.queue.size(), std::memory_order_release);
+  }
+  wake_workers(s, static_cast<std::size_t>(load));
+}
+
+void JobSystem::wait(Counter& counter) {
+  State& s = *state_;
+  detail::WorkerSlot* slot = detail::current_worker();
+  const bool on_worker = slot && slot->system == this;
+  const std::uint32_t index = on_worker ? slot->index : kHelper;
+  const bool shallow = t_wait_depth < kMaxHelpDepth;
+  struct Depth {
+    Depth() noexcept { ++t_wait_depth; }
+    ~Depth() { --t_wait_depth; }
+  } depth;
+  unsigned idle = 0;
+  while (counter.value() != 0) {
+    if (Job* job = shallow ? find_job(s, index) : pop_local(s, index)) {
+      execute(*this, s, job, index);
+      idle = 0;
+      continue;
+    }
+    if (++idle < kSpinsBeforePark) {
+      back_off(idle);
+    } else if (on_worker) {
+      std::this_thread::yield();  // a worker never blocks: its deque may hold what others wait for
+    } else {
+      s.completion.park_unless([&] { return counter.value() == 0; });
+      idle = 0;
+    }
+  }
+}
+
+void JobSystem::wait_idle() {
+  State& s = *state_;
+  if (t_running == this)
+    throw std::logic_error(
+        "fa::jobs::JobSystem::wait_idle called from inside a job: it would wait for itself");
+  // Does not run jobs here: at the frame sync the workers run the frame's jobs, so the jobs
+  // those spawn land in worker frame arenas instead of on the heap.
+  unsigned idle = 0;
+  while (s.outstanding.load(std::memory_order_seq_cst) != 0) {
+    if (++idle < kSpinsBeforePark) {
+      back_off(idle);
+    } else {
+      s.completion.park_unless([&] { return s.outstanding.load(std::memory_order_seq_cst) == 0; });
+      idle = 0;
+    }
+  }
+}
+
+void JobSystem::end_frame() {
+  State& s = *state_;
+  if (t_running == this) {
+    detail::WorkerSlot* slot = detail::current_worker();
+    const std::string where = slot && slot->system == this ? "worker " + std::to_string(slot->index)
+                                                           : std::string("a thread helping inside wait()");
+    Diagnostic d = make_diagnostic(
+        Code::FA206, "JobSystem::end_frame() called from inside a job; the frame was not ended",
+        {"called on " + where + "; the frame sync waits for every job, including this one"},
+        s.generation.load(std::memory_order_relaxed));
+    s.sink->report(d);
+    if (strict_mode_panics_on(d.severity)) throw StrictModeError(std::move(d));
+    return;
+  }
+  wait_idle();
+  reset_frame_arenas();
+}
+
+bool JobSystem::reset_frame_arenas() {
+  State& s = *state_;
+  const std::int64_t outstanding = s.outstanding.load(std::memory_order_seq_cst);
+  std::int64_t frame_live = 0;
+  for (const auto& w : s.workers) frame_live += w->arena.live_jobs();
+  if (outstanding != 0 || frame_live != 0) {
+    const std::uint64_t gen = s.generation.load(std::memory_order_relaxed);
+    Diagnostic d = make_diagnostic(
+        Code::FA005,
+        "job frame arenas reset while " + std::to_string(outstanding) + " job(s) are queued or running (" +
+            std::to_string(frame_live) + " stored in frame arenas); the reset was refused",
+        {"frame generation " + std::to_string(gen) + " is still in use; its arenas stay valid"}, gen);
+    s.sink->report(d);
+    if (strict_mode_panics_on(d.severity)) throw StrictModeError(std::move(d));
+    return false;
+  }
+  for (auto& w : s.workers) w->arena.reset();
+  s.generation.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
+std::uint64_t JobSystem::frame_generation() const noexcept {
+  return state_->generation.load(std::memory_order_acquire);
+}
+std::size_t JobSystem::worker_count() const noexcept {
+  return state_->workers.size();
+}
+const WorkerPlan& JobSystem::plan() const noexcept {
+  return state_->plan;
+}
+std::size_t JobSystem::load() const noexcept {
+  return current_load(*state_);
+}
+
+const JobArena& JobSystem::arena(std::size_t worker) const {
+  if (worker >= state_->workers.size())
+    throw std::out_of_range("fa::jobs::JobSystem::arena: worker " + std::to_string(worker) + " of " +
+                            std::to_string(state_->workers.size()));
+  return state_->workers[worker]->arena;
+}
+
+JobStats JobSystem::stats() const {
+  const State& s = *state_;
+  JobStats st;
+  st.frame_jobs = s.helper_frame_jobs.load(std::memory_order_relaxed);
+  st.heap_jobs = s.helper_heap_jobs.load(std::memory_order_relaxed);
+  st.exceptions = s.exceptions.load(std::memory_order_relaxed);
+  st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
+  for (const auto& w : s.workers) {
+    st.frame_jobs += w->frame_jobs.load(std::memory_order_relaxed);
+    st.heap_jobs += w->heap_jobs.load(std::memory_order_relaxed);
+    st.executed_by_worker.push_back(w->executed.load(std::memory_order_relaxed));
+  }
+  return st;
+}
+
+std::vector<std::exception_ptr> JobSystem::take_exceptions() {
+  std::lock_guard lock(state_->exceptions_mutex);
+  return std::exchange(state_->exception_list, {});
+}
+
+}  // namespace fa::jobs

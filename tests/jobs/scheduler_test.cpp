@@ -1,0 +1,227 @@
+// Scheduler behaviour: exactly-once execution, counters and nested waits, parallel_for,
+// priorities, exceptions, shutdown. Run with 8 workers so 2-core machines oversubscribe.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <framealloc/jobs/job_system.hpp>
+
+namespace fj = fa::jobs;
+
+namespace {
+
+fj::JobSystemConfig config(std::size_t workers, std::shared_ptr<fa::DiagnosticSink> sink = nullptr) {
+  fj::JobSystemConfig c;
+  c.workers = workers;
+  c.sink = sink ? std::move(sink) : std::make_shared<fa::CollectingSink>();
+  return c;
+}
+
+std::uint64_t sum(const std::vector<std::uint64_t>& v) {
+  std::uint64_t s = 0;
+  for (auto x : v) s += x;
+  return s;
+}
+
+}  // namespace
+
+TEST(Scheduler, EveryJobRunsExactlyOnce) {
+  fj::JobSystem jobs(config(8));
+  constexpr int kJobs = 20000;
+  std::vector<std::atomic<int>> runs(kJobs);
+  fj::Counter counter;
+  for (int i = 0; i < kJobs; ++i) jobs.spawn(counter, [&runs, i] { runs[i].fetch_add(1); });
+  jobs.wait(counter);
+  EXPECT_EQ(counter.value(), 0);
+  for (int i = 0; i < kJobs; ++i) ASSERT_EQ(runs[i].load(), 1) << "job " << i;
+  jobs.wait_idle();
+  const auto st = jobs.stats();
+  EXPECT_EQ(sum(st.executed_by_worker) + st.executed_by_helpers, static_cast<std::uint64_t>(kJobs));
+  EXPECT_EQ(jobs.load(), 0u);
+}
+
+TEST(Scheduler, NestedSpawnsFromJobsRunExactlyOnce) {
+  fj::JobSystem jobs(config(8));
+  std::atomic<int> leaves{0};
+  fj::Counter root;
+  for (int i = 0; i < 50; ++i) {
+    jobs.spawn(root, [&leaves](fj::Context& ctx) {
+      EXPECT_TRUE(ctx.on_worker() || ctx.worker_index() == fj::Context::kNotAWorker);
+      fj::Counter children;
+      for (int k = 0; k < 40; ++k) ctx.spawn(children, [&leaves] { leaves.fetch_add(1); });
+      ctx.wait(children);  // nested wait inside a job
+      EXPECT_EQ(children.value(), 0);
+    });
+  }
+  jobs.wait(root);
+  EXPECT_EQ(leaves.load(), 50 * 40);
+}
+
+namespace {
+std::uint64_t fib_serial(int n) {
+  return n < 2 ? static_cast<std::uint64_t>(n) : fib_serial(n - 1) + fib_serial(n - 2);
+}
+
+std::uint64_t fib(fj::JobSystem& jobs, int n) {
+  if (n < 12) return fib_serial(n);
+  std::uint64_t a = 0;
+  fj::Counter c;
+  jobs.spawn(c, [&] { a = fib(jobs, n - 1); });
+  const std::uint64_t b = fib(jobs, n - 2);
+  jobs.wait(c);
+  return a + b;
+}
+}  // namespace
+
+TEST(Scheduler, RecursiveForkJoinComputesFib) {
+  fj::JobSystem jobs(config(8));
+  EXPECT_EQ(fib(jobs, 22), 17711u);
+}
+
+TEST(Scheduler, ParallelForCoversTheRangeExactlyOnce) {
+  fj::JobSystem jobs(config(8));
+  for (std::size_t grain : {1u, 7u, 1000u, 100000u}) {
+    SCOPED_TRACE(grain);
+    constexpr std::size_t kBegin = 13, kEnd = 50013;
+    std::vector<std::atomic<int>> hits(kEnd);
+    jobs.parallel_for(kBegin, kEnd, grain,
+                      [&](std::size_t i) { hits[i].fetch_add(1, std::memory_order_relaxed); });
+    for (std::size_t i = 0; i < kEnd; ++i) ASSERT_EQ(hits[i].load(), i >= kBegin ? 1 : 0) << "index " << i;
+  }
+}
+
+TEST(Scheduler, ParallelForRejectsBadArgumentsWithoutRunningAnything) {
+  fj::JobSystem jobs(config(2));
+  std::atomic<int> calls{0};
+  auto body = [&](std::size_t) { calls.fetch_add(1); };
+  EXPECT_THROW(jobs.parallel_for(0, 10, 0, body), std::invalid_argument);
+  try {
+    jobs.parallel_for(10, 5, 1, body);
+    FAIL() << "expected invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "parallel_for: begin (10) is after end (5)");
+  }
+  jobs.parallel_for(4, 4, 1, body);  // empty range
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(Scheduler, ParallelForBodyExceptionOnTheCallerPropagatesAfterTheRestFinished) {
+  fj::JobSystem jobs(config(4));
+  std::atomic<int> calls{0};
+  EXPECT_THROW(jobs.parallel_for(0, 1000, 10,
+                                 [&](std::size_t i) {
+                                   calls.fetch_add(1);
+                                   if (i == 0) throw std::runtime_error("first chunk");
+                                 }),
+               std::runtime_error);
+  // The spawned halves were not abandoned: they finished before parallel_for returned.
+  EXPECT_EQ(jobs.load(), 0u);
+  EXPECT_GE(calls.load(), 1);
+}
+
+TEST(Scheduler, ExceptionsAreReportedAndDoNotKillWorkers) {
+  auto sink = std::make_shared<fa::CollectingSink>();
+  fj::JobSystem jobs(config(2, sink));
+  fj::Counter counter;
+  for (int i = 0; i < 10; ++i) jobs.spawn(counter, [] { throw std::runtime_error("boom"); });
+  jobs.spawn(counter, [] { throw 42; });
+  jobs.wait(counter);  // thrown jobs still count as finished
+  EXPECT_EQ(sink->count(fa::Code::FA207), 11u);
+  EXPECT_NE(sink->diagnostics().front().message.find("a job threw: boom"), std::string::npos);
+  EXPECT_EQ(jobs.stats().exceptions, 11u);
+  auto taken = jobs.take_exceptions();
+  EXPECT_EQ(taken.size(), 11u);
+  EXPECT_TRUE(jobs.take_exceptions().empty());
+  // The workers survived: more jobs still run.
+  std::atomic<int> after{0};
+  fj::Counter more;
+  for (int i = 0; i < 100; ++i) jobs.spawn(more, [&] { after.fetch_add(1); });
+  jobs.wait(more);
+  EXPECT_EQ(after.load(), 100);
+}
+
+TEST(Scheduler, ShutdownRunsQueuedJobsAndDestroysEveryCallable) {
+  std::atomic<int> ran{0};
+  auto alive = std::make_shared<int>(0);
+  {
+    fj::JobSystem jobs(config(8));
+    for (int i = 0; i < 5000; ++i) jobs.spawn([&ran, alive] { ran.fetch_add(1); });
+    // Destroyed with most jobs still queued.
+  }
+  EXPECT_EQ(ran.load(), 5000);
+  EXPECT_EQ(alive.use_count(), 1);  // every captured copy was destroyed
+}
+
+TEST(Scheduler, HighPriorityRunsBeforeNormalBeforeLow) {
+  fj::JobSystem jobs(config(1));
+  std::atomic<bool> release{false}, started{false};
+  fj::Counter gate;
+  jobs.spawn(gate, [&] {
+    started = true;
+    while (!release.load()) std::this_thread::yield();
+  });
+  while (!started.load()) std::this_thread::yield();  // the only worker is now busy
+  std::mutex m;
+  std::vector<char> order;
+  fj::Counter c;
+  auto record = [&](char tag) {
+    return [&, tag] {
+      std::lock_guard lock(m);
+      order.push_back(tag);
+    };
+  };
+  for (int i = 0; i < 3; ++i) jobs.spawn(c, record('L'), fj::Priority::Low);
+  for (int i = 0; i < 3; ++i) jobs.spawn(c, record('N'), fj::Priority::Normal);
+  for (int i = 0; i < 3; ++i) jobs.spawn(c, record('H'), fj::Priority::High);
+  release.store(true);
+  jobs.wait(gate);
+  // Only the worker may run them, so do not help from here.
+  while (c.value() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(std::string(order.begin(), order.end()), "HHHNNNLLL");
+}
+
+TEST(Scheduler, WaitIdleFromInsideAJobIsRejected) {
+  fj::JobSystem jobs(config(2));
+  std::atomic<bool> threw{false};
+  fj::Counter c;
+  jobs.spawn(c, [&](fj::Context& ctx) {
+    try {
+      ctx.system().wait_idle();
+    } catch (const std::logic_error&) {
+      threw = true;
+    }
+  });
+  jobs.wait(c);
+  EXPECT_TRUE(threw.load());
+}
+
+TEST(Scheduler, ParkedWorkersWakeForNewWork) {
+  fj::JobSystem jobs(config(8));
+  for (int round = 0; round < 20; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // let workers park
+    std::atomic<int> n{0};
+    fj::Counter c;
+    for (int i = 0; i < 16; ++i) jobs.spawn(c, [&] { n.fetch_add(1); });
+    jobs.wait(c);
+    ASSERT_EQ(n.load(), 16);
+  }
+}
+
+TEST(Scheduler, ManyThreadsSpawnConcurrently) {
+  fj::JobSystem jobs(config(8));
+  std::atomic<int> n{0};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < 4; ++t)
+    producers.emplace_back([&] {
+      fj::Counter c;
+      for (int i = 0; i < 2000; ++i) jobs.spawn(c, [&] { n.fetch_add(1); });
+      jobs.wait(c);
+    });
+  for (auto& t : producers) t.join();
+  EXPECT_EQ(n.load(), 8000);
+}
