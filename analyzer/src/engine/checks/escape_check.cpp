@@ -9,7 +9,7 @@ std::string describe(EscapeTarget t, const std::string& name) {
     case EscapeTarget::Global:
       return "frame memory is stored in global or static variable '" + name + "', which outlives the frame";
     case EscapeTarget::Member:
-      return "frame memory is stored in '" + name + "', a member of an object that is not frame memory";
+      return "frame memory is stored in '" + name + "', which is not frame memory and outlives the frame";
     case EscapeTarget::Container:
       return "frame memory is inserted into '" + name + "', a container that is not frame memory";
     case EscapeTarget::Returned:

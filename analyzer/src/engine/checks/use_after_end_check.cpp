@@ -21,7 +21,16 @@ class UseAfterEndCheck final : public Check {
     std::stable_sort(uses.begin(), uses.end(), [&](const UseFact* a, const UseFact* b) {
       return sm.isBeforeInTranslationUnit(a->use.getBegin(), b->use.getBegin());
     });
+    auto escaped_by_return = [&](const UseFact* u) {
+      for (const EscapeFact& e : facts.escapes) {
+        if (e.target == EscapeTarget::Returned && sm.isPointWithin(u->use.getBegin(), e.where.getBegin(), e.where.getEnd())) {
+          return true;  // FA002 already reports this return
+        }
+      }
+      return false;
+    };
     for (const UseFact* u : uses) {
+      if (escaped_by_return(u)) continue;
       if (!reported.emplace(u->var, u->ended).second) continue;
       const Loan& loan = facts.loans[u->loan];
       bool arena = loan.kind == Loan::Kind::Arena;
