@@ -100,14 +100,14 @@ int main(int argc, char** argv) {
   app.add_option("--format", format_name, "text, compact, json, sarif, junit or checkstyle")
       ->check(CLI::IsMember({"text", "compact", "json", "sarif", "junit", "checkstyle"}));
   app.add_option("-o,--output", output, "write the report to FILE instead of stdout");
-  app.add_option("--deny", deny, "report CODE as an error")->delimiter(',');
-  app.add_option("--allow", allow, "do not report CODE")->delimiter(',');
+  app.add_option("--deny", deny, "report CODE as an error")->delimiter(',')->allow_extra_args(false);
+  app.add_option("--allow", allow, "do not report CODE")->delimiter(',')->allow_extra_args(false);
   app.add_flag("--deny-warnings", deny_warnings, "warnings fail the run");
   app.add_option("--min-severity", min_severity, "hint, warning or error: hide findings below")
       ->check(CLI::IsMember({"hint", "warning", "error"}));
-  app.add_option("--only", only, "report only these codes")->delimiter(',');
-  app.add_option("--skip", skip, "do not report these codes")->delimiter(',');
-  app.add_option("--exclude", exclude, "skip files matching GLOB (repeatable)");
+  app.add_option("--only", only, "report only these codes")->delimiter(',')->allow_extra_args(false);
+  app.add_option("--skip", skip, "do not report these codes")->delimiter(',')->allow_extra_args(false);
+  app.add_option("--exclude", exclude, "skip files matching GLOB (repeatable)")->allow_extra_args(false);
   app.add_flag("--fail-fast", fail_fast, "stop after the first TU with a tool error or failing finding");
   app.add_option("-j,--jobs", jobs, "analyse N TUs in parallel")->check(CLI::Range(1u, 256u));
   app.add_option("--timeout", timeout, "seconds per TU before it is a tool error")->check(CLI::Range(1u, 86400u));

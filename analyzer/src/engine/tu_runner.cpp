@@ -132,6 +132,11 @@ std::vector<std::string> strip_gcc_only_flags(const std::vector<std::string>& ar
 
 TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::string& file, const Request& request) {
   TuResult result;
+  // Test hook for crash isolation: a TU whose path ends with this value aborts its worker.
+  if (const char* crash = std::getenv("FA_CHECK_TEST_CRASH_SUFFIX");
+      crash != nullptr && *crash != '\0' && llvm::StringRef(file).endswith(crash)) {
+    std::abort();
+  }
   clang::tooling::ClangTool tool(db, {file});
   for (const auto& [path, text] : request.overlays) tool.mapVirtualFile(path, text);
   const std::string resource_dir = request.resource_dir.empty() ? default_resource_dir() : request.resource_dir;
