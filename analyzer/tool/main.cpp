@@ -49,8 +49,8 @@ int explain(const std::string& code) {
     std::cerr << "fa-check: unknown code '" << code << "' (see fa-check list)\n";
     return kToolError;
   }
-  std::cout << info->id << " " << info->name << " (" << info->category << ", " << fa::to_string(info->default_severity)
-            << ", " << fa::to_string(info->origin) << ")\n\n"
+  std::cout << info->id << " " << info->name << " (" << info->category << ", "
+            << fa::to_string(info->default_severity) << ", " << fa::to_string(info->origin) << ")\n\n"
             << info->summary << "\n\n"
             << info->description << "\n\nIncorrect:\n\n"
             << info->incorrect_example << "\n\nCorrect:\n\n"
@@ -63,8 +63,9 @@ int list(const std::string& category) {
   for (const fa::CodeInfo& info : fa::kCatalog) {
     if (!category.empty() && info.category != category) continue;
     any = true;
-    std::cout << info.id << "  " << info.name << "  [" << info.category << ", " << fa::to_string(info.default_severity)
-              << ", " << fa::to_string(info.origin) << "]  " << info.summary << "\n";
+    std::cout << info.id << "  " << info.name << "  [" << info.category << ", "
+              << fa::to_string(info.default_severity) << ", " << fa::to_string(info.origin) << "]  "
+              << info.summary << "\n";
   }
   if (!any) {
     std::cerr << "fa-check: no codes in category '" << category << "'\n";
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
   bool deny_warnings = false, fail_fast = false, progress = false, no_isolate = false;
   unsigned jobs = 1, timeout = 300;
   app.add_option("-p,--build-dir", build_dir, "directory containing compile_commands.json");
-  app.add_option("files", files, "source files (default: every TU in the database); flags for Clang after --");
+  app.add_option("files", files,
+                 "source files (default: every TU in the database); flags for Clang after --");
   app.add_option("--format", format_name, "text, compact, json, sarif, junit or checkstyle")
       ->check(CLI::IsMember({"text", "compact", "json", "sarif", "junit", "checkstyle"}));
   app.add_option("-o,--output", output, "write the report to FILE instead of stdout");
@@ -110,13 +112,16 @@ int main(int argc, char** argv) {
   app.add_option("--exclude", exclude, "skip files matching GLOB (repeatable)")->allow_extra_args(false);
   app.add_flag("--fail-fast", fail_fast, "stop after the first TU with a tool error or failing finding");
   app.add_option("-j,--jobs", jobs, "analyse N TUs in parallel")->check(CLI::Range(1u, 256u));
-  app.add_option("--timeout", timeout, "seconds per TU before it is a tool error")->check(CLI::Range(1u, 86400u));
-  app.add_option("--config", config_path, "configuration file (default: .fa.toml in the current directory if present)");
+  app.add_option("--timeout", timeout, "seconds per TU before it is a tool error")
+      ->check(CLI::Range(1u, 86400u));
+  app.add_option("--config", config_path,
+                 "configuration file (default: .fa.toml in the current directory if present)");
   app.add_option("--baseline", baseline, "ignore findings recorded in this baseline file");
   app.add_option("--write-baseline", write_baseline_path, "record the current findings as the baseline");
   app.add_flag("--progress", progress, "print [n/N] file to stderr as TUs finish");
   app.add_option("--root", root, "repository root for relative paths (default: current directory)");
-  app.add_option("--resource-dir", resource_dir, "Clang resource directory (default: " + default_resource_dir() + ")");
+  app.add_option("--resource-dir", resource_dir,
+                 "Clang resource directory (default: " + default_resource_dir() + ")");
   app.add_flag("--no-isolation", no_isolate, "analyse in this process (no crash isolation; for debugging)");
 
   auto* explain_cmd = app.add_subcommand("explain", "describe an FA code");
@@ -165,8 +170,9 @@ int main(int argc, char** argv) {
     require_codes(only, "--only");
     require_codes(skip, "--skip");
 
-    FormatOptions fo{root.empty() ? std::filesystem::current_path().string() : std::filesystem::absolute(root).string(),
-                     fa::kVersion};
+    FormatOptions fo{
+        root.empty() ? std::filesystem::current_path().string() : std::filesystem::absolute(root).string(),
+        fa::kVersion};
     Report report;
     if (*show_cmd) {
       report = report_from_json_document(read_file(show_file));

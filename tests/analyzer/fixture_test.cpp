@@ -26,7 +26,8 @@ Expectation expected_in(const fs::path& file) {
     std::smatch m;
     if (!std::regex_search(line, m, expect)) continue;
     const std::string codes = m[1].str();
-    for (auto it = std::sregex_iterator(codes.begin(), codes.end(), code); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(codes.begin(), codes.end(), code); it != std::sregex_iterator();
+         ++it) {
       out.emplace(it->str(), n);
     }
   }
@@ -62,7 +63,8 @@ TEST_P(Fixture, ReportsExactlyTheExpectedFindings) {
   Expectation got;
   std::string listing;
   for (const auto& f : report.findings) {
-    EXPECT_EQ(fs::path(f.location.file), fs::canonical(file)) << "finding outside the fixture: " << f.location.file;
+    EXPECT_EQ(fs::path(f.location.file), fs::canonical(file))
+        << "finding outside the fixture: " << f.location.file;
     got.emplace(f.code, f.location.line);
     listing += "  " + std::to_string(f.location.line) + ": " + f.code + " " + f.message + "\n";
   }
@@ -70,7 +72,8 @@ TEST_P(Fixture, ReportsExactlyTheExpectedFindings) {
   ASSERT_FALSE(want.empty()) << "a fixture must expect at least one finding";
   EXPECT_EQ(got, want) << "findings:\n" << listing;
   // Each finding says where the frame memory came from.
-  for (const auto& f : report.findings) EXPECT_FALSE(f.notes.empty()) << f.code << " at line " << f.location.line;
+  for (const auto& f : report.findings)
+    EXPECT_FALSE(f.notes.empty()) << f.code << " at line " << f.location.line;
 }
 
 INSTANTIATE_TEST_SUITE_P(Checks, Fixture, ::testing::ValuesIn(fixtures()), [](const auto& p) {

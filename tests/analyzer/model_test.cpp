@@ -41,7 +41,8 @@ Report sample_report() {
   Finding h = g;  // the same mistake on another line of the same text: needs a unique JUnit name
   h.location = {"/repo/src/a.cpp", 20, 15, 20, 20};
   r.findings.push_back(h);
-  r.errors.push_back({"/repo/src/broken.cpp", "failed to parse\n  /repo/src/broken.cpp:3: unknown type name 'Foo'"});
+  r.errors.push_back(
+      {"/repo/src/broken.cpp", "failed to parse\n  /repo/src/broken.cpp:3: unknown type name 'Foo'"});
   normalize(r);
   return r;
 }
@@ -62,10 +63,18 @@ void expect_golden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(actual, read(path)) << "golden file " << path << " differs (FA_UPDATE_GOLDEN=1 to accept)";
 }
 
-TEST(Formats, TextGolden) { expect_golden("report.txt", format_text(sample_report(), kOptions)); }
-TEST(Formats, CompactGolden) { expect_golden("report.compact", format_compact(sample_report(), kOptions)); }
-TEST(Formats, SarifGolden) { expect_golden("report.sarif", format_sarif(sample_report(), kOptions)); }
-TEST(Formats, JunitGolden) { expect_golden("report.junit.xml", format_junit(sample_report(), kOptions)); }
+TEST(Formats, TextGolden) {
+  expect_golden("report.txt", format_text(sample_report(), kOptions));
+}
+TEST(Formats, CompactGolden) {
+  expect_golden("report.compact", format_compact(sample_report(), kOptions));
+}
+TEST(Formats, SarifGolden) {
+  expect_golden("report.sarif", format_sarif(sample_report(), kOptions));
+}
+TEST(Formats, JunitGolden) {
+  expect_golden("report.junit.xml", format_junit(sample_report(), kOptions));
+}
 TEST(Formats, CheckstyleGolden) {
   expect_golden("report.checkstyle.xml", format_checkstyle(sample_report(), kOptions));
 }
@@ -181,7 +190,9 @@ TEST(Config, UnknownKeysAndBadValuesNameFileLineAndKey) {
   expect_config_error("[analyzer\n", "bad.fa.toml:1:");
 }
 
-TEST(Config, MissingFileIsAnError) { EXPECT_THROW(load_config("/nonexistent/.fa.toml"), ConfigError); }
+TEST(Config, MissingFileIsAnError) {
+  EXPECT_THROW(load_config("/nonexistent/.fa.toml"), ConfigError);
+}
 
 // --- suppressions, policy, baseline ---------------------------------------------------------
 

@@ -13,14 +13,14 @@
 namespace fa::check {
 
 struct Request {
-  std::vector<std::string> files;        // TUs to analyse; empty with build_dir = every TU in the database
-  std::string build_dir;                 // directory holding compile_commands.json ("" = use extra_args)
-  std::vector<std::string> extra_args;   // flags after `--` (used when there is no database)
-  std::string resource_dir;              // Clang resource dir ("" = the one baked in at build time)
+  std::vector<std::string> files;       // TUs to analyse; empty with build_dir = every TU in the database
+  std::string build_dir;                // directory holding compile_commands.json ("" = use extra_args)
+  std::vector<std::string> extra_args;  // flags after `--` (used when there is no database)
+  std::string resource_dir;             // Clang resource dir ("" = the one baked in at build time)
   Config config;
-  unsigned jobs = 1;                     // TUs analysed in parallel, each in its own process
-  bool isolate = true;                   // run each TU in a child process (crash isolation)
-  std::chrono::seconds timeout{300};     // per TU, when isolated
+  unsigned jobs = 1;                  // TUs analysed in parallel, each in its own process
+  bool isolate = true;                // run each TU in a child process (crash isolation)
+  std::chrono::seconds timeout{300};  // per TU, when isolated
   // Called as each TU finishes (index is 1-based, in completion order).
   std::function<void(std::size_t index, std::size_t total, const std::string& file)> on_progress;
   // Source text overrides (the LSP's unsaved buffers): path -> contents.

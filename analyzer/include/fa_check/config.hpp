@@ -27,13 +27,13 @@ struct ArenaApi {
 };
 
 struct Config {
-  std::vector<std::string> exclude;       // globs over file paths
-  std::map<std::string, Level> levels;    // per code: "FA530" -> Level::Error
-  std::vector<std::string> known_tags;    // with_tag names that exist (empty: no tag checks)
+  std::vector<std::string> exclude;                // globs over file paths
+  std::map<std::string, Level> levels;             // per code: "FA530" -> Level::Error
+  std::vector<std::string> known_tags;             // with_tag names that exist (empty: no tag checks)
   std::map<std::string, std::string> module_tags;  // path glob -> the tag code there must use
-  unsigned hot_loop_depth = 2;            // loop nesting at which a pool/heap allocation is "hot"
+  unsigned hot_loop_depth = 2;                     // loop nesting at which a pool/heap allocation is "hot"
   std::vector<ArenaApi> arenas;
-  std::string source;                     // the file this came from ("" = defaults)
+  std::string source;  // the file this came from ("" = defaults)
 };
 
 // Parses a .fa.toml text; `path` is used in error messages.

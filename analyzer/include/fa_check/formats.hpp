@@ -14,8 +14,8 @@ enum class Format { Text, Compact, Json, Sarif, Junit, Checkstyle };
 std::optional<Format> parse_format(const std::string& name);
 
 struct FormatOptions {
-  std::string root;           // repository root: SARIF URIs and fingerprints are relative to it
-  std::string tool_version;   // e.g. "0.1.0"
+  std::string root;          // repository root: SARIF URIs and fingerprints are relative to it
+  std::string tool_version;  // e.g. "0.1.0"
 };
 
 std::string format_text(const Report& r, const FormatOptions& o);

@@ -165,7 +165,9 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
 
 }  // namespace
 
-std::string default_resource_dir() { return FA_CHECK_RESOURCE_DIR; }
+std::string default_resource_dir() {
+  return FA_CHECK_RESOURCE_DIR;
+}
 
 Report analyze(const Request& request) {
   const auto started = Clock::now();
@@ -173,7 +175,8 @@ Report analyze(const Request& request) {
   std::string error;
   if (!request.build_dir.empty()) {
     db = clang::tooling::CompilationDatabase::loadFromDirectory(request.build_dir, error);
-    if (!db) throw RequestError("cannot load compilation database from '" + request.build_dir + "': " + error);
+    if (!db)
+      throw RequestError("cannot load compilation database from '" + request.build_dir + "': " + error);
   } else {
     std::vector<std::string> args = request.extra_args;
     db = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", args);
@@ -189,7 +192,8 @@ Report analyze(const Request& request) {
   for (const std::string& f : files) {
     if (!excluded(f, request.config.exclude)) kept.push_back(f);
   }
-  if (kept.empty()) throw RequestError("no translation units to analyse (all inputs excluded or database empty)");
+  if (kept.empty())
+    throw RequestError("no translation units to analyse (all inputs excluded or database empty)");
 
   std::vector<TuResult> results;
   if (request.isolate) {

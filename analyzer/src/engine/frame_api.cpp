@@ -11,28 +11,46 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::array kFrameAlloc = {
-    "fa::SmartAlloc::frame_alloc"sv,       "fa::SmartAlloc::frame_alloc_bytes"sv,
-    "fa::SmartAlloc::frame_alloc_batch"sv, "fa::SmartAlloc::try_frame_alloc"sv,
-    "fa::SmartAlloc::try_frame_alloc_bytes"sv, "fa::SmartAlloc::try_frame_alloc_batch"sv,
-    "fa::SmartAlloc::frame_box"sv,         "fa::SmartAlloc::frame_vec"sv,
-    "fa::SmartAlloc::frame_map"sv,         "fa::frame_vec"sv,
-    "fa::frame_map"sv};
-constexpr std::array kPoolHeap = {
-    "fa::SmartAlloc::pool_alloc"sv, "fa::SmartAlloc::pool_alloc_bytes"sv, "fa::SmartAlloc::pool_box"sv,
-    "fa::SmartAlloc::heap_alloc"sv, "fa::SmartAlloc::heap_alloc_bytes"sv, "fa::SmartAlloc::heap_box"sv,
-    "malloc"sv,  "calloc"sv, "std::malloc"sv, "std::calloc"sv, "std::make_unique"sv, "std::make_shared"sv};
+constexpr std::array kFrameAlloc = {"fa::SmartAlloc::frame_alloc"sv,
+                                    "fa::SmartAlloc::frame_alloc_bytes"sv,
+                                    "fa::SmartAlloc::frame_alloc_batch"sv,
+                                    "fa::SmartAlloc::try_frame_alloc"sv,
+                                    "fa::SmartAlloc::try_frame_alloc_bytes"sv,
+                                    "fa::SmartAlloc::try_frame_alloc_batch"sv,
+                                    "fa::SmartAlloc::frame_box"sv,
+                                    "fa::SmartAlloc::frame_vec"sv,
+                                    "fa::SmartAlloc::frame_map"sv,
+                                    "fa::frame_vec"sv,
+                                    "fa::frame_map"sv};
+constexpr std::array kPoolHeap = {"fa::SmartAlloc::pool_alloc"sv,
+                                  "fa::SmartAlloc::pool_alloc_bytes"sv,
+                                  "fa::SmartAlloc::pool_box"sv,
+                                  "fa::SmartAlloc::heap_alloc"sv,
+                                  "fa::SmartAlloc::heap_alloc_bytes"sv,
+                                  "fa::SmartAlloc::heap_box"sv,
+                                  "malloc"sv,
+                                  "calloc"sv,
+                                  "std::malloc"sv,
+                                  "std::calloc"sv,
+                                  "std::make_unique"sv,
+                                  "std::make_shared"sv};
+// std::barrier / std::latch waits synchronise with the other participants just as well.
 constexpr std::array kBarrierWait = {"fa::FrameBarrier::wait_all"sv, "fa::run_frame_loop"sv,
-                                     "fa::FrameLoop::run"sv};
+                                     "fa::FrameLoop::run"sv,         "std::barrier::arrive_and_wait"sv,
+                                     "std::barrier::wait"sv,         "std::latch::wait"sv,
+                                     "std::latch::arrive_and_wait"sv};
 constexpr std::array kBarrierJoin = {"fa::FrameBarrier::arrive"sv, "fa::FrameBarrier::arrive_and_wait"sv,
                                      "fa::FrameBarrier::register_thread"sv, "fa::FrameBarrier::join"sv};
-constexpr std::array kSpawnFunctions = {"std::async"sv, "fa::jobs::spawn"sv, "fa::jobs::submit"sv,
-                                        "fa::jobs::JobSystem::spawn"sv, "fa::jobs::JobSystem::submit"sv,
+constexpr std::array kSpawnFunctions = {"std::async"sv,
+                                        "fa::jobs::spawn"sv,
+                                        "fa::jobs::submit"sv,
+                                        "fa::jobs::JobSystem::spawn"sv,
+                                        "fa::jobs::JobSystem::submit"sv,
                                         "fa::jobs::parallel_for"sv};
 constexpr std::array kSpawnTypes = {"std::thread"sv, "std::jthread"sv};
 constexpr std::array kTransfer = {"fa::TransferHandle"sv, "fa::transfer"sv, "fa::SmartAlloc::transfer"sv};
-constexpr std::array kViewTypes = {"std::span"sv,       "std::basic_string_view"sv, "fa::FrameBox"sv,
-                                   "fa::FrameVec"sv,    "fa::FrameMap"sv,           "std::reference_wrapper"sv};
+constexpr std::array kViewTypes = {"std::span"sv,    "std::basic_string_view"sv, "fa::FrameBox"sv,
+                                   "fa::FrameVec"sv, "fa::FrameMap"sv,           "std::reference_wrapper"sv};
 
 template <std::size_t N>
 bool in(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -44,7 +62,8 @@ bool in(const std::array<std::string_view, N>& names, std::string_view name) {
 
 const clang::NamedDecl* callee_of(const clang::Expr* e) {
   if (const auto* call = llvm::dyn_cast<clang::CallExpr>(e)) return call->getDirectCallee();
-  if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructExpr>(e)) return ctor->getConstructor()->getParent();
+  if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructExpr>(e))
+    return ctor->getConstructor()->getParent();
   return nullptr;
 }
 

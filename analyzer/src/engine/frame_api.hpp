@@ -17,7 +17,7 @@ enum class ApiKind {
   FrameResource,  // SmartAlloc::frame_resource(): containers built on it are frame memory
   BeginFrame,
   EndFrame,
-  ArenaReset,     // the reset function of a .fa.toml arena
+  ArenaReset,       // the reset function of a .fa.toml arena
   PoolOrHeapAlloc,  // pool_alloc*/pool_box/heap_alloc*/heap_box, malloc, new
   FrameRemaining,   // frame_remaining(): a budget guard
   BarrierWait,      // FrameBarrier::wait_all (or the frame-loop helper)

@@ -32,7 +32,9 @@ struct State {
   }
 };
 
-void add(LoanSet& to, const LoanSet& from) { to.insert(from.begin(), from.end()); }
+void add(LoanSet& to, const LoanSet& from) {
+  to.insert(from.begin(), from.end());
+}
 
 const clang::Expr* strip(const clang::Expr* e) {
   while (e != nullptr) {
@@ -69,10 +71,13 @@ bool is_place_access(const clang::Expr* e) {
   return false;
 }
 
-bool is_local(const clang::VarDecl* v) { return v->hasLocalStorage() && !v->getType()->isReferenceType(); }
+bool is_local(const clang::VarDecl* v) {
+  return v->hasLocalStorage() && !v->getType()->isReferenceType();
+}
 
-constexpr const char* kInsertMethods[] = {"push_back", "emplace_back", "push_front", "emplace_front", "insert",
-                                          "emplace",   "push",         "insert_or_assign", "try_emplace"};
+constexpr const char* kInsertMethods[] = {"push_back",     "emplace_back",     "push_front",
+                                          "emplace_front", "insert",           "emplace",
+                                          "push",          "insert_or_assign", "try_emplace"};
 
 bool is_insert_method(const clang::CXXMethodDecl* m) {
   if (m == nullptr || !m->getDeclName().isIdentifier()) return false;
@@ -200,21 +205,25 @@ class FunctionFlow {
         if (!cs) continue;
         const clang::Stmt* st = cs->getStmt();
         if (const auto* e = llvm::dyn_cast<clang::Expr>(st)) new_loan_at(e);
-        if (const auto* bo = llvm::dyn_cast<clang::BinaryOperator>(st); bo != nullptr && bo->isAssignmentOp()) {
-          if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(bo->getLHS()->IgnoreParens())) lhs_.insert(d);
+        if (const auto* bo = llvm::dyn_cast<clang::BinaryOperator>(st);
+            bo != nullptr && bo->isAssignmentOp()) {
+          if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(bo->getLHS()->IgnoreParens()))
+            lhs_.insert(d);
         }
         // Testing a pointer against null reads no frame memory: `if (cached == nullptr)` is not a use.
         if (const auto* bo = llvm::dyn_cast<clang::BinaryOperator>(st); bo != nullptr && bo->isEqualityOp()) {
           for (const clang::Expr* side : {bo->getLHS(), bo->getRHS()}) {
             const clang::Expr* other = side == bo->getLHS() ? bo->getRHS() : bo->getLHS();
             if (other->isNullPointerConstant(an_.context(), clang::Expr::NPC_ValueDependentIsNotNull)) {
-              if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(side->IgnoreParenImpCasts())) lhs_.insert(d);
+              if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(side->IgnoreParenImpCasts()))
+                lhs_.insert(d);
             }
           }
         }
         if (const auto* c = llvm::dyn_cast<clang::ImplicitCastExpr>(st);
             c != nullptr && c->getCastKind() == clang::CK_PointerToBoolean) {
-          if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(c->getSubExpr()->IgnoreParenImpCasts())) lhs_.insert(d);
+          if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(c->getSubExpr()->IgnoreParenImpCasts()))
+            lhs_.insert(d);
         }
         if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(st);
             op != nullptr && op->getOperator() == clang::OO_Equal) {
@@ -239,7 +248,8 @@ class FunctionFlow {
     if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructExpr>(e)) {
       for (const clang::Expr* arg : ctor->arguments()) {
         const clang::Expr* a = strip(arg);
-        if (const auto* u = llvm::dyn_cast<clang::UnaryOperator>(a); u != nullptr && u->getOpcode() == clang::UO_AddrOf) {
+        if (const auto* u = llvm::dyn_cast<clang::UnaryOperator>(a);
+            u != nullptr && u->getOpcode() == clang::UO_AddrOf) {
           a = strip(u->getSubExpr());
         }
         if (api_.classify(a) == ApiKind::FrameResource) return loan_for(e, Loan::Kind::Frame, 0);
@@ -263,7 +273,9 @@ class FunctionFlow {
       r.insert(*id);
       return r;
     }
-    if (api_.classify(e) == ApiKind::Transfer) return r;  // an explicit, checked hand-over
+    // An explicit hand-over; and a thread or future object is not itself frame memory (the spawn
+    // is recorded as a SpawnFact instead).
+    if (ApiKind k = api_.classify(e); k == ApiKind::Transfer || k == ApiKind::ThreadSpawn) return r;
     if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(e)) {
       if (const auto* v = llvm::dyn_cast<clang::VarDecl>(d->getDecl())) {
         auto it = s.vars.find(v);
@@ -329,13 +341,16 @@ class FunctionFlow {
       }
       if (const auto* mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(call)) {
         // box.get(), span.data(), vec.begin(), span.subspan(): a view of the same memory.
-        if (mc->getImplicitObjectArgument() != nullptr) add(r, value_loans(mc->getImplicitObjectArgument(), s));
+        if (mc->getImplicitObjectArgument() != nullptr)
+          add(r, value_loans(mc->getImplicitObjectArgument(), s));
       } else if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call)) {
-        if (op->getNumArgs() >= 1 && op->getOperator() != clang::OO_Equal) add(r, value_loans(op->getArg(0), s));
+        if (op->getNumArgs() >= 1 && op->getOperator() != clang::OO_Equal)
+          add(r, value_loans(op->getArg(0), s));
       }
       if (callee != nullptr && callee != fn_ && callee->hasBody()) {
         const FunctionFacts& f = an_.facts(callee->getDefinition());
-        unsigned first = llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
+        unsigned first =
+            llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
         for (unsigned i = 0; i < f.returns_param.size() && i + first < call->getNumArgs(); ++i) {
           if (f.returns_param[i]) add(r, value_loans(call->getArg(i + first), s));
         }
@@ -395,26 +410,30 @@ class FunctionFlow {
       std::string name = m->getMemberDecl()->getNameAsString();
       if (m->isArrow()) return through_pointer(m->getBase(), name);
       Place base = place_of(m->getBase(), s);
-      if (base.kind == Place::Unknown && llvm::isa<clang::CXXThisExpr>(strip(m->getBase()))) base.kind = Place::Outside;
+      if (base.kind == Place::Unknown && llvm::isa<clang::CXXThisExpr>(strip(m->getBase())))
+        base.kind = Place::Outside;
       base.name = base.name.empty() ? name : base.name + "." + name;
       return base;
     }
-    if (const auto* u = llvm::dyn_cast<clang::UnaryOperator>(e); u != nullptr && u->getOpcode() == clang::UO_Deref) {
-      return through_pointer(u->getSubExpr(), "*" + std::string(clang::Lexer::getSourceText(
-                                                          clang::CharSourceRange::getTokenRange(
-                                                              u->getSubExpr()->getSourceRange()),
-                                                          an_.context().getSourceManager(),
-                                                          an_.context().getLangOpts())));
+    if (const auto* u = llvm::dyn_cast<clang::UnaryOperator>(e);
+        u != nullptr && u->getOpcode() == clang::UO_Deref) {
+      return through_pointer(
+          u->getSubExpr(), "*" + std::string(clang::Lexer::getSourceText(
+                                     clang::CharSourceRange::getTokenRange(u->getSubExpr()->getSourceRange()),
+                                     an_.context().getSourceManager(), an_.context().getLangOpts())));
     }
     if (const auto* a = llvm::dyn_cast<clang::ArraySubscriptExpr>(e)) {
-      if (a->getBase()->IgnoreParenImpCasts()->getType()->isArrayType()) return place_of(a->getBase()->IgnoreParenImpCasts(), s);
+      if (a->getBase()->IgnoreParenImpCasts()->getType()->isArrayType())
+        return place_of(a->getBase()->IgnoreParenImpCasts(), s);
       return through_pointer(a->getBase(), "element");
     }
     if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e)) {
-      if ((op->getOperator() == clang::OO_Subscript || op->getOperator() == clang::OO_Star) && op->getNumArgs() >= 1) {
+      if ((op->getOperator() == clang::OO_Subscript || op->getOperator() == clang::OO_Star) &&
+          op->getNumArgs() >= 1) {
         return place_of(op->getArg(0), s);
       }
-      if (op->getOperator() == clang::OO_Arrow && op->getNumArgs() >= 1) return through_pointer(op->getArg(0), "member");
+      if (op->getOperator() == clang::OO_Arrow && op->getNumArgs() >= 1)
+        return through_pointer(op->getArg(0), "member");
     }
     return p;
   }
@@ -509,12 +528,14 @@ class FunctionFlow {
         // p += n keeps p's loans.
       }
     } else if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(st)) {
-      if (op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2) assign(op->getArg(0), op->getArg(1), op, s);
+      if (op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2)
+        assign(op->getArg(0), op->getArg(1), op, s);
     } else if (const auto* mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(st)) {
       if (is_insert_method(mc->getMethodDecl()) && mc->getImplicitObjectArgument() != nullptr) {
         LoanSet ls;
         for (const clang::Expr* arg : mc->arguments()) add(ls, bound_loans(arg->getType(), arg, s));
-        if (!ls.empty()) store(place_of(mc->getImplicitObjectArgument(), s), mc, ls, false, s, EscapeTarget::Container);
+        if (!ls.empty())
+          store(place_of(mc->getImplicitObjectArgument(), s), mc, ls, false, s, EscapeTarget::Container);
       }
     } else if (const auto* rs = llvm::dyn_cast<clang::ReturnStmt>(st)) {
       if (rs->getRetValue() != nullptr) {
@@ -545,11 +566,13 @@ class FunctionFlow {
     const clang::FunctionDecl* callee = call->getDirectCallee();
     if (callee == nullptr || callee == fn_ || !callee->hasBody()) return;
     const FunctionFacts& f = an_.facts(callee->getDefinition());
-    unsigned first = llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
+    unsigned first =
+        llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
     for (unsigned i = 0; i < f.stores_param.size() && i + first < call->getNumArgs(); ++i) {
       if (!f.stores_param[i]) continue;
       const clang::Expr* arg = call->getArg(i + first);
-      escape(EscapeTarget::Callee, arg, bound_loans(arg->getType(), arg, s), callee->getNameAsString() + "()", s);
+      escape(EscapeTarget::Callee, arg, bound_loans(arg->getType(), arg, s), callee->getNameAsString() + "()",
+             s);
     }
   }
 

@@ -47,8 +47,8 @@ struct UseFact {
 };
 
 struct SpawnFact {
-  const clang::Expr* spawn;    // the std::thread / std::async / job call
-  clang::SourceRange value;    // the argument carrying frame memory
+  const clang::Expr* spawn;  // the std::thread / std::async / job call
+  clang::SourceRange value;  // the argument carrying frame memory
   LoanId loan;
 };
 

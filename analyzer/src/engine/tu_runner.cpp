@@ -56,8 +56,8 @@ class CheckConsumer : public clang::ASTConsumer {
       if (debug) {
         const FunctionFacts& f = loans.facts(fn);
         llvm::errs() << "fa-check: " << fn->getQualifiedNameAsString() << ": analysed=" << f.analysed
-                     << " loans=" << f.loans.size() << " uses=" << f.uses.size() << " escapes=" << f.escapes.size()
-                     << " spawns=" << f.spawns.size() << "\n";
+                     << " loans=" << f.loans.size() << " uses=" << f.uses.size()
+                     << " escapes=" << f.escapes.size() << " spawns=" << f.spawns.size() << "\n";
       }
       for (auto& check : checks) check->check_function(*fn, cx);
     }
@@ -84,7 +84,9 @@ class CheckAction : public clang::ASTFrontendAction {
 class CheckActionFactory : public clang::tooling::FrontendActionFactory {
  public:
   CheckActionFactory(const Config& config, std::vector<Finding>& out) : config_(config), out_(out) {}
-  std::unique_ptr<clang::FrontendAction> create() override { return std::make_unique<CheckAction>(config_, out_); }
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<CheckAction>(config_, out_);
+  }
 
  private:
   const Config& config_;
@@ -112,10 +114,20 @@ class ErrorCollector : public clang::DiagnosticConsumer {
   std::vector<std::string> messages_;
 };
 
-constexpr std::array<std::string_view, 14> kGccOnlyPrefixes = {
-    "-fconcepts-diagnostics-depth", "-fno-tree-", "-ftree-", "-fmax-errors", "-fno-lifetime-dse",
-    "-fipa-", "-fno-ipa-", "-flto-partition", "-fuse-linker-plugin", "-fno-var-tracking",
-    "-fno-semantic-interposition", "-fstack-clash-protection", "-fno-allow-store-data-races", "-fcallgraph-info"};
+constexpr std::array<std::string_view, 14> kGccOnlyPrefixes = {"-fconcepts-diagnostics-depth",
+                                                               "-fno-tree-",
+                                                               "-ftree-",
+                                                               "-fmax-errors",
+                                                               "-fno-lifetime-dse",
+                                                               "-fipa-",
+                                                               "-fno-ipa-",
+                                                               "-flto-partition",
+                                                               "-fuse-linker-plugin",
+                                                               "-fno-var-tracking",
+                                                               "-fno-semantic-interposition",
+                                                               "-fstack-clash-protection",
+                                                               "-fno-allow-store-data-races",
+                                                               "-fcallgraph-info"};
 
 }  // namespace
 
@@ -130,7 +142,8 @@ std::vector<std::string> strip_gcc_only_flags(const std::vector<std::string>& ar
   return out;
 }
 
-TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::string& file, const Request& request) {
+TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::string& file,
+                    const Request& request) {
   TuResult result;
   // Test hook for crash isolation: a TU whose path ends with this value aborts its worker.
   if (const char* crash = std::getenv("FA_CHECK_TEST_CRASH_SUFFIX");
@@ -139,7 +152,8 @@ TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::st
   }
   clang::tooling::ClangTool tool(db, {file});
   for (const auto& [path, text] : request.overlays) tool.mapVirtualFile(path, text);
-  const std::string resource_dir = request.resource_dir.empty() ? default_resource_dir() : request.resource_dir;
+  const std::string resource_dir =
+      request.resource_dir.empty() ? default_resource_dir() : request.resource_dir;
   tool.appendArgumentsAdjuster(clang::tooling::getClangStripOutputAdjuster());
   tool.appendArgumentsAdjuster(clang::tooling::getClangSyntaxOnlyAdjuster());
   tool.appendArgumentsAdjuster(clang::tooling::getClangStripDependencyFileAdjuster());

@@ -16,7 +16,8 @@ struct TuResult {
   std::optional<std::string> error;  // set when the TU did not parse (never reported as clean)
 };
 
-TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::string& file, const Request& request);
+TuResult analyze_tu(const clang::tooling::CompilationDatabase& db, const std::string& file,
+                    const Request& request);
 
 // Command-line flags GCC accepts and Clang rejects are dropped before parsing.
 std::vector<std::string> strip_gcc_only_flags(const std::vector<std::string>& args);

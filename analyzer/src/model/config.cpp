@@ -73,7 +73,8 @@ Config parse_config(const std::string& text, const std::string& path) {
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    throw ConfigError(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                      std::string(e.description()));
   }
   Config c;
   c.source = path;
@@ -84,7 +85,8 @@ Config parse_config(const std::string& text, const std::string& path) {
     if (const toml::node* e = t.get("exclude")) c.exclude = strings_of(path, *e, "analyzer.exclude");
     if (const toml::node* d = t.get("hot_loop_depth")) {
       auto v = d->value<int64_t>();
-      if (!v || *v < 1 || *v > 16) fail(path, d->source(), "analyzer.hot_loop_depth", "expected an integer 1..16");
+      if (!v || *v < 1 || *v > 16)
+        fail(path, d->source(), "analyzer.hot_loop_depth", "expected an integer 1..16");
       c.hot_loop_depth = static_cast<unsigned>(*v);
     }
   }
@@ -103,7 +105,8 @@ Config parse_config(const std::string& text, const std::string& path) {
     if (const toml::node* k = t.get("known")) c.known_tags = strings_of(path, *k, "tags.known");
     if (const toml::node* m = t.get("modules")) {
       for (const auto& [glob, tag] : table_of(path, *m, "tags.modules")) {
-        c.module_tags[std::string(glob.str())] = string_of(path, tag, "tags.modules." + std::string(glob.str()));
+        c.module_tags[std::string(glob.str())] =
+            string_of(path, tag, "tags.modules." + std::string(glob.str()));
       }
     }
   }
@@ -116,7 +119,8 @@ Config parse_config(const std::string& text, const std::string& path) {
       ArenaApi a;
       const toml::node* alloc = t.get("allocate");
       const toml::node* reset = t.get("reset");
-      if (alloc == nullptr || reset == nullptr) fail(path, t.source(), "arenas", "needs both 'allocate' and 'reset'");
+      if (alloc == nullptr || reset == nullptr)
+        fail(path, t.source(), "arenas", "needs both 'allocate' and 'reset'");
       a.allocate = strings_of(path, *alloc, "arenas.allocate");
       a.reset = string_of(path, *reset, "arenas.reset");
       c.arenas.push_back(std::move(a));

@@ -65,7 +65,9 @@ std::string format_sarif(const Report& r, const FormatOptions& o) {
       nlohmann::json related = nlohmann::json::array();
       int id = 0;
       for (const Note& n : f.notes) {
-        related.push_back({{"id", id++}, {"physicalLocation", physical(n.location, o)}, {"message", {{"text", n.message}}}});
+        related.push_back({{"id", id++},
+                           {"physicalLocation", physical(n.location, o)},
+                           {"message", {{"text", n.message}}}});
       }
       res["relatedLocations"] = related;
     }
@@ -87,15 +89,15 @@ std::string format_sarif(const Report& r, const FormatOptions& o) {
           {"semanticVersion", o.tool_version},
           {"informationUri", "https://github.com/framealloc/framealloc-cpp"},
           {"rules", rules}}}}},
-      {"invocations", {{{"executionSuccessful", r.errors.empty()}, {"toolExecutionNotifications", notifications}}}},
+      {"invocations",
+       {{{"executionSuccessful", r.errors.empty()}, {"toolExecutionNotifications", notifications}}}},
       {"results", results}};
   if (!o.root.empty()) {
     std::string uri = "file://" + o.root + (o.root.back() == '/' ? "" : "/");
     run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", uri}}}};
   }
-  nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                        {"version", "2.1.0"},
-                        {"runs", {run}}};
+  nlohmann::json doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
   return doc.dump(2) + "\n";
 }
 

@@ -48,7 +48,8 @@ std::string summary_line(const Report& r) {
 std::string format_text(const Report& r, const FormatOptions& o) {
   std::string out;
   for (const Finding& f : r.findings) {
-    out += where(f.location, o) + ": " + std::string(to_string(f.severity)) + ": " + f.message + " [" + f.code + "]\n";
+    out += where(f.location, o) + ": " + std::string(to_string(f.severity)) + ": " + f.message + " [" +
+           f.code + "]\n";
     out += snippet(f);
     for (const Note& n : f.notes) out += where(n.location, o) + ": note: " + n.message + "\n";
     if (!f.help.empty()) out += "  help: " + f.help + "\n";
@@ -61,7 +62,8 @@ std::string format_text(const Report& r, const FormatOptions& o) {
 std::string format_compact(const Report& r, const FormatOptions& o) {
   std::string out;
   for (const Finding& f : r.findings) {
-    out += where(f.location, o) + ": " + std::string(to_string(f.severity)) + ": " + f.code + ": " + f.message + "\n";
+    out += where(f.location, o) + ": " + std::string(to_string(f.severity)) + ": " + f.code + ": " +
+           f.message + "\n";
   }
   for (const TuError& e : r.errors) {
     std::string first = e.message.substr(0, e.message.find('\n'));

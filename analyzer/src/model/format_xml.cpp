@@ -2,8 +2,8 @@
 // Checkstyle (source="fa-check.<category>.<code>"), both written with tinyxml2.
 #include "fa_check/formats.hpp"
 
-#include <framealloc/diagnostic_codes.hpp>
 #include <tinyxml2.h>
+#include <framealloc/diagnostic_codes.hpp>
 
 #include <map>
 
@@ -104,10 +104,12 @@ std::string format_checkstyle(const Report& r, const FormatOptions& o) {
     const CodeInfo* info = find_code(f.code);
     e->SetAttribute("line", std::max(1u, f.location.line));
     e->SetAttribute("column", std::max(1u, f.location.column));
-    e->SetAttribute("severity", f.severity == Severity::Hint ? "info" : std::string(to_string(f.severity)).c_str());
+    e->SetAttribute("severity",
+                    f.severity == Severity::Hint ? "info" : std::string(to_string(f.severity)).c_str());
     e->SetAttribute("message", (f.message + " [" + f.code + "]").c_str());
-    e->SetAttribute("source",
-                    ("fa-check." + (info ? std::string(info->category) : std::string("unknown")) + "." + f.code).c_str());
+    e->SetAttribute(
+        "source",
+        ("fa-check." + (info ? std::string(info->category) : std::string("unknown")) + "." + f.code).c_str());
     file_element(relative_path(f.location.file, o.root))->InsertEndChild(e);
   }
   for (const TuError& te : r.errors) {

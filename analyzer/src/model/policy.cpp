@@ -32,8 +32,10 @@ bool fails(const Report& report, const Policy& policy) {
 std::string write_baseline(const Report& report, const std::string& root) {
   nlohmann::json fps = nlohmann::json::array();
   for (const Finding& f : report.findings) {
-    fps.push_back({{"fingerprint", fingerprint(f, root)}, {"code", f.code},
-                   {"file", relative_path(f.location.file, root)}, {"message", f.message}});
+    fps.push_back({{"fingerprint", fingerprint(f, root)},
+                   {"code", f.code},
+                   {"file", relative_path(f.location.file, root)},
+                   {"message", f.message}});
   }
   return nlohmann::json{{"version", 1}, {"tool", "fa-check"}, {"findings", fps}}.dump(2) + "\n";
 }

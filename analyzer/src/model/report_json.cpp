@@ -5,7 +5,10 @@
 namespace fa::check {
 
 nlohmann::json to_json(const Location& l) {
-  return {{"file", l.file}, {"line", l.line}, {"column", l.column}, {"end_line", l.end_line},
+  return {{"file", l.file},
+          {"line", l.line},
+          {"column", l.column},
+          {"end_line", l.end_line},
           {"end_column", l.end_column}};
 }
 

@@ -36,6 +36,8 @@ class EscapeCheck final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_escape_check() { return std::make_unique<EscapeCheck>(); }
+std::unique_ptr<Check> make_escape_check() {
+  return std::make_unique<EscapeCheck>();
+}
 
 }  // namespace fa::check

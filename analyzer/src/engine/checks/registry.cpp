@@ -9,6 +9,8 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(make_escape_check());
   checks.push_back(make_use_after_end_check());
+  checks.push_back(make_cross_thread_check());
+  checks.push_back(make_missing_barrier_check());
   return checks;
 }
 

@@ -23,7 +23,8 @@ class UseAfterEndCheck final : public Check {
     });
     auto escaped_by_return = [&](const UseFact* u) {
       for (const EscapeFact& e : facts.escapes) {
-        if (e.target == EscapeTarget::Returned && sm.isPointWithin(u->use.getBegin(), e.where.getBegin(), e.where.getEnd())) {
+        if (e.target == EscapeTarget::Returned &&
+            sm.isPointWithin(u->use.getBegin(), e.where.getBegin(), e.where.getEnd())) {
           return true;  // FA002 already reports this return
         }
       }
@@ -50,6 +51,8 @@ class UseAfterEndCheck final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_use_after_end_check() { return std::make_unique<UseAfterEndCheck>(); }
+std::unique_ptr<Check> make_use_after_end_check() {
+  return std::make_unique<UseAfterEndCheck>();
+}
 
 }  // namespace fa::check
