@@ -134,8 +134,15 @@ constexpr std::array<std::string_view, 14> kGccOnlyPrefixes = {"-fconcepts-diagn
 std::vector<std::string> strip_gcc_only_flags(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   out.reserve(args.size());
-  for (const std::string& a : args) {
-    bool drop = a == "-Werror" || a.rfind("-Werror=", 0) == 0;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    // GCC precompiled headers (CMake's cmake_pch.hxx + .gch) cannot be read by Clang; the sources
+    // compile without them, as with CMAKE_DISABLE_PRECOMPILE_HEADERS.
+    if (a == "-include" && i + 1 < args.size() && args[i + 1].find("cmake_pch.") != std::string::npos) {
+      ++i;
+      continue;
+    }
+    bool drop = a == "-Werror" || a.rfind("-Werror=", 0) == 0 || a == "-Winvalid-pch";
     for (std::string_view p : kGccOnlyPrefixes) drop |= std::string_view(a).substr(0, p.size()) == p;
     if (!drop) out.push_back(a);
   }

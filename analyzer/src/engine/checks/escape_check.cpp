@@ -26,8 +26,13 @@ class EscapeCheck final : public Check {
     const FunctionFacts& facts = cx.loans.facts(&fn);
     for (const EscapeFact& e : facts.escapes) {
       const Loan& loan = facts.loans[e.loan];
-      std::vector<NoteAt> notes{{loan.origin->getBeginLoc(), "frame memory allocated here"}};
-      cx.sink.report("FA002", e.where, describe(e.target, e.target_name), std::move(notes),
+      std::vector<NoteAt> notes{{loan.origin->getBeginLoc(), loan.kind == Loan::Kind::Arena
+                                                                 ? "arena memory allocated here"
+                                                                 : "frame memory allocated here"}};
+      std::string message = describe(e.target, e.target_name);
+      if (loan.kind == Loan::Kind::Arena)
+        message.replace(0, 5, "arena");  // "frame memory ..." -> "arena memory ..."
+      cx.sink.report("FA002", e.where, message, std::move(notes),
                      "keep frame memory inside the frame: copy the value out, or allocate it with "
                      "pool_alloc/heap_alloc when it must outlive the frame");
     }
