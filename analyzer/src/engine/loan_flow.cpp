@@ -71,6 +71,30 @@ bool is_place_access(const clang::Expr* e) {
   return false;
 }
 
+// Helpers whose bodies give summaries: our own code, not the runtime (modelled by name) or the
+// standard library (containers are modelled by their insert methods).
+bool has_summary(const clang::FunctionDecl* callee, const clang::FunctionDecl* self) {
+  if (callee == nullptr || callee == self || !callee->hasBody()) return false;
+  const std::string name = FrameApi::qualified_name(callee);
+  return name.rfind("fa::", 0) != 0 && name.rfind("std::", 0) != 0 && name.rfind("__gnu_cxx::", 0) != 0;
+}
+
+// The allocator a runtime call goes through, as written ("alloc", "a.alloc"); "" when unknown.
+std::string owner_text(const clang::Expr* call, const clang::ASTContext& ctx) {
+  const auto* mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+  if (mc == nullptr || mc->getImplicitObjectArgument() == nullptr) return {};
+  const clang::Expr* obj = mc->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  const clang::SourceManager& sm = ctx.getSourceManager();
+  if (obj->getBeginLoc().isMacroID()) return {};
+  std::string text(clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(obj->getSourceRange()),
+                                               sm, ctx.getLangOpts()));
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n') out += c;
+  }
+  return out;
+}
+
 bool is_local(const clang::VarDecl* v) {
   return v->hasLocalStorage() && !v->getType()->isReferenceType();
 }
@@ -181,7 +205,7 @@ class FunctionFlow {
     auto it = loan_ids_.find(origin);
     if (it != loan_ids_.end()) return it->second;
     LoanId id = static_cast<LoanId>(out_.loans.size());
-    out_.loans.push_back(Loan{kind, origin, index});
+    out_.loans.push_back(Loan{kind, origin, index, {}});
     loan_ids_.emplace(origin, id);
     return id;
   }
@@ -191,7 +215,7 @@ class FunctionFlow {
       const clang::ParmVarDecl* p = fn_->getParamDecl(i);
       if (!can_carry(p->getType())) continue;
       LoanId id = static_cast<LoanId>(out_.loans.size());
-      out_.loans.push_back(Loan{Loan::Kind::Param, nullptr, i});
+      out_.loans.push_back(Loan{Loan::Kind::Param, nullptr, i, {}});
       s.vars[p].insert(id);
     }
   }
@@ -220,6 +244,15 @@ class FunctionFlow {
             }
           }
         }
+        // FrameBox::expired() asks exactly the question that is safe after the frame.
+        if (const auto* mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(st);
+            mc != nullptr && mc->getMethodDecl() != nullptr &&
+            FrameApi::qualified_name(mc->getMethodDecl()) == "fa::FrameBox::expired") {
+          if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(
+                  mc->getImplicitObjectArgument()->IgnoreParenImpCasts())) {
+            lhs_.insert(d);
+          }
+        }
         if (const auto* c = llvm::dyn_cast<clang::ImplicitCastExpr>(st);
             c != nullptr && c->getCastKind() == clang::CK_PointerToBoolean) {
           if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(c->getSubExpr()->IgnoreParenImpCasts()))
@@ -238,10 +271,16 @@ class FunctionFlow {
   std::optional<LoanId> new_loan_at(const clang::Expr* e) {
     unsigned arena = 0;
     switch (api_.classify(e, &arena)) {
-      case ApiKind::FrameAlloc:
-        return loan_for(e, Loan::Kind::Frame, 0);
-      case ApiKind::ArenaAlloc:
-        return loan_for(e, Loan::Kind::Arena, arena);
+      case ApiKind::FrameAlloc: {
+        LoanId id = loan_for(e, Loan::Kind::Frame, 0);
+        if (out_.loans[id].owner.empty()) out_.loans[id].owner = owner_text(e, an_.context());
+        return id;
+      }
+      case ApiKind::ArenaAlloc: {
+        LoanId id = loan_for(e, Loan::Kind::Arena, arena);
+        if (out_.loans[id].owner.empty()) out_.loans[id].owner = owner_text(e, an_.context());
+        return id;
+      }
       default:
         break;
     }
@@ -257,7 +296,7 @@ class FunctionFlow {
     }
     if (const auto* call = llvm::dyn_cast<clang::CallExpr>(e)) {
       const clang::FunctionDecl* callee = call->getDirectCallee();
-      if (callee != nullptr && callee != fn_ && callee->hasBody()) {
+      if (has_summary(callee, fn_)) {
         const FunctionFacts& f = an_.facts(callee->getDefinition());
         if (f.returns_frame) return loan_for(e, Loan::Kind::Frame, 0);
       }
@@ -347,7 +386,7 @@ class FunctionFlow {
         if (op->getNumArgs() >= 1 && op->getOperator() != clang::OO_Equal)
           add(r, value_loans(op->getArg(0), s));
       }
-      if (callee != nullptr && callee != fn_ && callee->hasBody()) {
+      if (has_summary(callee, fn_)) {
         const FunctionFacts& f = an_.facts(callee->getDefinition());
         unsigned first =
             llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
@@ -474,10 +513,13 @@ class FunctionFlow {
     }
   }
 
-  void expire(Loan::Kind kind, unsigned arena, clang::SourceLocation at, State& s) {
+  // Expires the loans of one allocator: end_frame() on `b.alloc` leaves `a.alloc`'s memory alone.
+  void expire(Loan::Kind kind, unsigned arena, const std::string& owner, clang::SourceLocation at, State& s) {
     for (LoanId id = 0; id < out_.loans.size(); ++id) {
       const Loan& l = out_.loans[id];
-      if (l.kind == kind && (kind != Loan::Kind::Arena || l.index == arena)) s.expired.emplace(id, at);
+      if (l.kind != kind || (kind == Loan::Kind::Arena && l.index != arena)) continue;
+      if (!owner.empty() && !l.owner.empty() && owner != l.owner) continue;
+      s.expired.emplace(id, at);
     }
   }
 
@@ -495,8 +537,11 @@ class FunctionFlow {
       }
       unsigned arena = 0;
       ApiKind kind = api_.classify(e, &arena);
-      if (kind == ApiKind::EndFrame) expire(Loan::Kind::Frame, 0, e->getBeginLoc(), s);
-      if (kind == ApiKind::ArenaReset) expire(Loan::Kind::Arena, arena, e->getBeginLoc(), s);
+      if (kind == ApiKind::EndFrame)
+        expire(Loan::Kind::Frame, 0, owner_text(e, an_.context()), e->getBeginLoc(), s);
+      if (kind == ApiKind::ArenaReset) {
+        expire(Loan::Kind::Arena, arena, owner_text(e, an_.context()), e->getBeginLoc(), s);
+      }
       if (kind == ApiKind::ThreadSpawn) record_spawn(e, s);
     }
     if (llvm::isa<clang::CoawaitExpr, clang::CoyieldExpr>(st)) {
@@ -564,7 +609,7 @@ class FunctionFlow {
   // Arguments passed to a same-TU helper that stores its parameter somewhere lasting.
   void callee_stores(const clang::CallExpr* call, State& s) {
     const clang::FunctionDecl* callee = call->getDirectCallee();
-    if (callee == nullptr || callee == fn_ || !callee->hasBody()) return;
+    if (!has_summary(callee, fn_)) return;
     const FunctionFacts& f = an_.facts(callee->getDefinition());
     unsigned first =
         llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;

@@ -27,6 +27,7 @@ struct Loan {
   Kind kind = Kind::Frame;
   const clang::Expr* origin = nullptr;  // the allocation (null for Param)
   unsigned index = 0;                   // arena index (Arena) or parameter index (Param)
+  std::string owner;                    // allocator expression text ("a.alloc"); "" = unknown
 };
 
 enum class EscapeTarget { Global, Member, Container, Returned, Callee };
