@@ -30,6 +30,7 @@ std::unique_ptr<Check> make_escape_check();           // FA002
 std::unique_ptr<Check> make_use_after_end_check();    // FA601
 std::unique_ptr<Check> make_cross_thread_check();     // FA201
 std::unique_ptr<Check> make_missing_barrier_check();  // FA205
+std::unique_ptr<Check> make_hot_loop_check();         // FA530
 std::vector<std::unique_ptr<Check>> make_checks();
 
 // Source text of a range (for messages).

@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(make_use_after_end_check());
   checks.push_back(make_cross_thread_check());
   checks.push_back(make_missing_barrier_check());
+  checks.push_back(make_hot_loop_check());
   return checks;
 }
 
