@@ -10,3 +10,10 @@ scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target game_loop
 build/release/examples/game_loop "$@"
+
+# fa-check over examples/: game_loop.cpp is clean, examples/wrong/ is deliberately wrong.
+echo "=== fa-check examples/ (examples/wrong/ holds deliberate mistakes)" >&2
+cmake --build --preset release --target fa-check
+gen=build/release/runtime/generated/include
+build/release/analyzer/fa-check examples/game_loop.cpp examples/wrong/*.cpp -- -std=c++20 -Iruntime/include -I"$gen" \
+  || echo "(fa-check exit code $?: findings in examples/wrong/ are expected)" >&2

@@ -1,0 +1,2 @@
+// Does not compile: fa-check must report a tool error, never a clean run.
+UnknownType value;
