@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory_resource>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +37,7 @@ struct LevelChunk {  // large: takes the heap path
 struct Options {
   int frames = 300;
   bool quiet = false;
+  std::string snapshot_dir;  // empty: no snapshot files
 };
 
 Options parse(int argc, char** argv) {
@@ -45,8 +47,10 @@ Options parse(int argc, char** argv) {
       o.frames = std::stoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--quiet") == 0) {
       o.quiet = true;
+    } else if (std::strcmp(argv[i], "--snapshot-dir") == 0 && i + 1 < argc) {
+      o.snapshot_dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: game_loop [--frames N] [--quiet]\n");
+      std::fprintf(stderr, "usage: game_loop [--frames N] [--quiet] [--snapshot-dir DIR]\n");
       std::exit(2);
     }
   }
@@ -58,6 +62,15 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   const Options opt = parse(argc, argv);
   fa::SmartAlloc alloc(fa::AllocConfig{}.with_frame_arena_size(4u << 20));
+  // Budgets the inspector shows: everything, the renderer's tag, the simulation thread.
+  alloc.set_global_budget({.soft = 48 << 20, .hard = 64 << 20});
+  alloc.set_tag_budget("render", {.soft = 256 << 10, .hard = 1 << 20});
+  std::optional<fa::SnapshotEmitter> snapshots;
+  if (!opt.snapshot_dir.empty())
+    snapshots.emplace(fa::SnapshotConfig{}
+                          .with_directory(opt.snapshot_dir)
+                          .with_auto_emit_every(30)
+                          .with_max_snapshots(20));
 
   constexpr int kParticles = 2000;
   std::vector<Particle> world(kParticles);
@@ -69,9 +82,12 @@ int main(int argc, char** argv) {
   std::size_t worker_frame_bytes = 0;
 
   std::thread simulation([&] {
+    alloc.set_thread_frame_budget({.limit = 1 << 20, .warn_at = 0.9});
+    fa::TagScope tag(alloc, "simulation");
     for (int f = 0; f < opt.frames; ++f) {
       frame_sync.arrive_and_wait();  // frame f starts
       alloc.begin_frame();
+      fa::TagScope particles(alloc, "particles");
       // Scratch: next positions in frame memory, gone at end_frame.
       std::span<Particle> next = alloc.frame_alloc_batch<Particle>(kParticles);
       for (int i = 0; i < kParticles; ++i) {
@@ -97,10 +113,18 @@ int main(int argc, char** argv) {
   for (int f = 0; f < opt.frames; ++f) {
     frame_sync.arrive_and_wait();
     alloc.begin_frame();
-    // Render list in frame memory through the standard library.
-    std::pmr::vector<std::uint32_t> draw_list(&alloc.frame_resource());
-    for (int i = 0; i < kParticles; i += 3) draw_list.push_back(static_cast<std::uint32_t>(i));
-    if (f % 50 == 0) streamed = alloc.heap_box<LevelChunk>();  // stream the next chunk in
+    {
+      // Render list in frame memory through the standard library.
+      auto phase = alloc.phase_scope("render");
+      fa::TagScope tag(alloc, "render");
+      std::pmr::vector<std::uint32_t> draw_list(&alloc.frame_resource());
+      for (int i = 0; i < kParticles; i += 3) draw_list.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (f % 50 == 0) {
+      auto phase = alloc.phase_scope("streaming");
+      fa::TagScope tag(alloc, "level");
+      streamed = alloc.heap_box<LevelChunk>();  // stream the next chunk in
+    }
     streamed->heights[f % 4096] = float(f);
     frame_sync.arrive_and_wait();  // wait for the simulation of this frame
 
@@ -116,6 +140,7 @@ int main(int argc, char** argv) {
     events_consumed += consumed_now;
     const std::size_t main_bytes = alloc.frame_used();
     alloc.end_frame();
+    if (snapshots) (void)snapshots->maybe_emit(alloc);
     if (!opt.quiet) {
       const fa::AllocStats s = alloc.stats();
       std::printf(
@@ -140,6 +165,17 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(events_consumed));
   std::printf("  heap:  %llu allocations, peak %llu B\n", static_cast<unsigned long long>(s.heap.allocations),
               static_cast<unsigned long long>(s.heap.peak_bytes));
+  std::printf("  tags:\n");
+  for (const fa::TagStats& t : s.tags)
+    std::printf("    %-22s frame %9llu B  pool %7llu B  heap %8llu B\n",
+                t.path.empty() ? "(untagged)" : t.path.c_str(),
+                static_cast<unsigned long long>(t.frame.bytes), static_cast<unsigned long long>(t.pool.bytes),
+                static_cast<unsigned long long>(t.heap.bytes));
+  for (const fa::BudgetStats& b : s.budgets)
+    std::printf("  budget %-14s peak %8llu of %8llu B, %llu refused\n",
+                b.tag_path.empty() ? "(global)" : b.tag_path.c_str(), static_cast<unsigned long long>(b.peak),
+                static_cast<unsigned long long>(b.hard_limit), static_cast<unsigned long long>(b.refusals));
+  if (snapshots) std::printf("  snapshots: %s\n", opt.snapshot_dir.c_str());
   std::printf("balanced: %s\n", balanced ? "yes" : "no");
   return balanced ? 0 : 1;
 }

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target game_loop
-build/release/examples/game_loop "$@"
+build/release/examples/game_loop --snapshot-dir target/framealloc "$@"
+echo "snapshots written to $(pwd)/target/framealloc: $(ls target/framealloc | wc -l) files, newest $(ls target/framealloc | tail -1)"
 
 # fa-check over examples/: game_loop.cpp is clean, examples/wrong/ is deliberately wrong.
 echo "=== fa-check examples/ (examples/wrong/ holds deliberate mistakes)" >&2

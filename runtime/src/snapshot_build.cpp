@@ -1,6 +1,6 @@
 // SmartAlloc::build_snapshot(): the live state of the instance in the schema-v1 shape.
-// Tags, phases, budgets, sites, deferred and promotions stay empty/zero until their
-// statistics exist in the runtime.
+// Sites, deferred and promotions stay empty/zero until their statistics exist in the
+// runtime (call-site attribution and the deferred-free queue are not built yet).
 #include <framealloc/snapshot.hpp>
 #include <framealloc/transfer.hpp>
 
@@ -70,6 +70,31 @@ Snapshot SmartAlloc::build_snapshot() const {
   s.transfers.completed_this_frame = tr.completed >= before ? tr.completed - before : 0;
 
   s.diagnostics = impl_->diagnostic_tally.entries();
+
+  // Tags with any allocation; "" is the untagged bucket.
+  for (const TagStats& t : st.tags) {
+    if (t.frame.allocations + t.pool.allocations + t.heap.allocations == 0) continue;
+    s.tags.push_back({t.path,
+                      {t.frame.bytes, t.frame.allocations},
+                      {t.pool.bytes, t.pool.allocations},
+                      {t.heap.bytes, t.heap.allocations}});
+  }
+  // Phases of the building thread's current (or last completed) frame.
+  if (self) {
+    for (const PhaseStats& p : frame_phases())
+      s.phases.push_back({p.path, p.bytes(), p.allocations(), p.duration_ns / 1000});
+  }
+  for (const BudgetStats& b : st.budgets) {
+    if (b.scope == BudgetScope::Global)
+      s.budgets.global = SnapshotGlobalBudget{b.hard_limit, b.used, b.peak};
+    else
+      s.budgets.tags.push_back({b.tag_path, b.hard_limit, b.used, b.peak});
+  }
+  for (const ThreadStats& t : st.threads) {
+    if (t.frame_budget_limit && !t.exited)
+      s.budgets.threads.push_back(
+          {t.thread_index, t.frame_budget_limit, t.frame_used_bytes, t.frame.peak_bytes});
+  }
   return s;
 }
 

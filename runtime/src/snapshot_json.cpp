@@ -140,6 +140,9 @@ std::string Snapshot::to_json(int indent) const {
       {"threads", array_of(budgets.threads, [](const SnapshotThreadBudget& b) {
          return ordered_json{{"thread", b.thread}, {"limit", b.limit}, {"used", b.used}, {"peak", b.peak}};
        })}};
+  if (budgets.global)
+    j["budgets"]["global"] = {
+        {"limit", budgets.global->limit}, {"used", budgets.global->used}, {"peak", budgets.global->peak}};
   j["sites"] = array_of(sites, site_json);
   j["events"] = {{"count", events}};
   // Replace invalid UTF-8 (e.g. in a message) instead of throwing: a snapshot is never lost to it.

@@ -119,3 +119,44 @@ TEST(Snapshot, TimestampIsIso8601UtcWithMilliseconds) {
 
 }  // namespace
 }  // namespace fa::test
+
+namespace {
+
+TEST(SnapshotBuild, TagsBudgetsAndPhasesComeFromLiveStats) {
+  fa::SmartAlloc alloc(fa::AllocConfig::minimal());
+  alloc.set_diagnostic_sink(std::make_shared<fa::CollectingSink>());
+  alloc.set_global_budget({.soft = 0, .hard = 1 << 20});
+  alloc.set_tag_budget("ai", {.soft = 0, .hard = 1 << 16});
+  alloc.set_thread_frame_budget({.limit = 1 << 18});
+  alloc.begin_frame();
+  alloc.with_tag("ai", [&] {
+    auto phase = alloc.phase_scope("think");
+    fa::TagScope path(alloc, "pathfinding");
+    alloc.frame_alloc_bytes(512);
+  });
+  alloc.end_frame();
+  const fa::Snapshot s = alloc.build_snapshot();
+  bool found = false;
+  for (const auto& t : s.tags) {
+    if (t.path != "ai::pathfinding") continue;
+    found = true;
+    EXPECT_EQ(t.frame.count, 1u);
+    EXPECT_EQ(t.frame.bytes, 512u);
+  }
+  EXPECT_TRUE(found);
+  ASSERT_EQ(s.phases.size(), 1u);
+  EXPECT_EQ(s.phases[0].name, "think");
+  EXPECT_EQ(s.phases[0].bytes, 512u);
+  ASSERT_TRUE(s.budgets.global.has_value());
+  EXPECT_EQ(s.budgets.global->limit, 1u << 20);
+  ASSERT_EQ(s.budgets.tags.size(), 1u);
+  EXPECT_EQ(s.budgets.tags[0].tag, "ai");
+  EXPECT_GE(s.budgets.tags[0].peak, 512u);
+  ASSERT_EQ(s.budgets.threads.size(), 1u);
+  EXPECT_EQ(s.budgets.threads[0].limit, 1u << 18);
+  const std::string json = s.to_json();
+  EXPECT_NE(json.find("\"global\""), std::string::npos);
+  EXPECT_NE(json.find("ai::pathfinding"), std::string::npos);
+}
+
+}  // namespace

@@ -26,10 +26,20 @@ void run_frames(fa::SmartAlloc& alloc, fa::SnapshotEmitter& emitter, std::uint64
   { auto dropped = alloc.frame_box_for_transfer(7); }  // FA211 with debug checks
   alloc.end_frame();                                   // FA004: no frame active
   std::vector<void*> live;
+  // Tags, budgets (global, tag, thread) and phases from the live allocator, so their
+  // snapshot sections are validated against the schema too.
+  alloc.set_global_budget({.soft = 0, .hard = 64 << 20});
+  alloc.set_tag_budget("render::draw-lists", {.soft = 4096, .hard = 1 << 20});
+  alloc.set_thread_frame_budget({.limit = 1 << 20});
   for (std::uint64_t f = 0; f < frames; ++f) {
     alloc.begin_frame();
     (void)alloc.frame_alloc_batch<double>(64 + f);
     live.push_back(alloc.pool_alloc_bytes(48));
+    alloc.with_tag("render", [&] {
+      auto phase = alloc.phase_scope("render");
+      fa::TagScope lists(alloc, "draw-lists");
+      (void)alloc.frame_alloc_batch<float>(256);
+    });
     alloc.end_frame();
     (void)emitter.maybe_emit(alloc);
   }

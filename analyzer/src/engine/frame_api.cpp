@@ -35,12 +35,13 @@ constexpr std::array kPoolHeap = {"fa::SmartAlloc::pool_alloc"sv,
                                   "std::make_unique"sv,
                                   "std::make_shared"sv};
 // std::barrier / std::latch waits synchronise with the other participants just as well.
-constexpr std::array kBarrierWait = {"fa::FrameBarrier::wait_all"sv, "fa::run_frame_loop"sv,
-                                     "fa::FrameLoop::run"sv,         "std::barrier::arrive_and_wait"sv,
+constexpr std::array kBarrierWait = {"fa::FrameBarrier::wait_all"sv, "fa::FrameBarrier::wait_timeout"sv,
+                                     "fa::FrameLoop::end_frame"sv,   "std::barrier::arrive_and_wait"sv,
                                      "std::barrier::wait"sv,         "std::latch::wait"sv,
                                      "std::latch::arrive_and_wait"sv};
-constexpr std::array kBarrierJoin = {"fa::FrameBarrier::arrive"sv, "fa::FrameBarrier::arrive_and_wait"sv,
-                                     "fa::FrameBarrier::register_thread"sv, "fa::FrameBarrier::join"sv};
+constexpr std::array kBarrierJoin = {"fa::FrameBarrier::signal_frame_complete"sv,
+                                     "fa::FrameLoop::register_thread"sv, "fa::FrameLoop::thread_end_frame"sv,
+                                     "fa::FrameLoop::wait_for_frame"sv};
 constexpr std::array kSpawnFunctions = {"std::async"sv,
                                         "fa::jobs::spawn"sv,
                                         "fa::jobs::submit"sv,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,7 +97,12 @@ struct SnapshotThreadBudget {
   std::uint64_t limit = 0, used = 0, peak = 0;
 };
 
+struct SnapshotGlobalBudget {
+  std::uint64_t limit = 0, used = 0, peak = 0;
+};
+
 struct SnapshotBudgets {
+  std::optional<SnapshotGlobalBudget> global;
   std::vector<SnapshotTagBudget> tags;
   std::vector<SnapshotThreadBudget> threads;
 };
