@@ -107,6 +107,29 @@ TEST_P(RetentionTest, ScratchFailuresAreReportedByReasonAndTheObjectsDestroyed) 
   EXPECT_EQ(Path::live, 0);
 }
 
+TEST_P(RetentionTest, PromotionsRefusedByABudgetAreReportedAsBudgetExceeded) {
+  // Room for the frame objects themselves, not for their promoted copies.
+  h.alloc.set_tag_budget("ai", {.soft = 0, .hard = 2 * static_cast<std::int64_t>(sizeof(Path)) + 16});
+  h.alloc.begin_frame();
+  h.alloc.with_tag("ai", [&] {
+    h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "pool", 2);
+    h.alloc.frame_retained<Path>(RetentionPolicy::to_heap(), "heap", 2);
+  });
+  PromotionResult r = h.alloc.with_tag("ai", [&] { return h.alloc.end_frame_with_promotions(); });
+  ASSERT_EQ(r.promoted.size(), 2u);
+  for (const auto& p : r.promoted) {
+    EXPECT_FALSE(p.ok());
+    EXPECT_EQ(p.failure, PromotionFailure::BudgetExceeded);
+  }
+  EXPECT_EQ(r.summary.failures.budget_exceeded, 2u);
+  EXPECT_EQ(r.summary.promoted_pool_count + r.summary.promoted_heap_count, 0u);
+  EXPECT_EQ(Path::live, 0);  // the frame objects were destroyed, nothing leaked
+  EXPECT_GE(h.sink->count(fa::Code::FA302), 1u);
+  const auto budgets = h.alloc.budget_stats();
+  ASSERT_EQ(budgets.size(), 1u);
+  EXPECT_EQ(budgets[0].used, 0u);  // frame charges refunded, refused promotions never charged
+}
+
 TEST_P(RetentionTest, PlainEndFrameDestroysRetainedObjectsAndLeavesNothingBehind) {
   h.alloc.begin_frame();
   h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "a", 2);
