@@ -36,6 +36,9 @@ std::optional<std::string> AllocConfig::validate() const {
     return "pool_reserve_size (" + std::to_string(pool_reserve_size) + ") must be at least one slab (" +
            std::to_string(pool_slab_size) + ")";
   if (pool_reserve_size > (std::size_t{1} << 44)) return "pool_reserve_size must be at most 16 TiB";
+  if (deferred.capacity == 0) return "deferred.capacity must be greater than zero";
+  if (deferred.processing == DeferredProcessing::Incremental && deferred.incremental_batch == 0)
+    return "deferred.incremental_batch must be greater than zero with DeferredProcessing::Incremental";
   return std::nullopt;
 }
 

@@ -191,8 +191,15 @@ void Instance::set_sink(std::shared_ptr<DiagnosticSink> sink) {
 
 namespace {
 KindStats to_kind(const KindCounters& c) {
-  return {c.allocations.get(), c.frees.get(), c.bytes_allocated.get(), c.bytes_freed.get(),
-          c.peak_bytes.get()};
+  // Frees before allocations: the owner counts an allocation before its free, so a reader
+  // racing with it never sees more frees than allocations.
+  KindStats k;
+  k.frees = c.frees.get();
+  k.bytes_freed = c.bytes_freed.get();
+  k.allocations = c.allocations.get();
+  k.bytes_allocated = c.bytes_allocated.get();
+  k.peak_bytes = c.peak_bytes.get();
+  return k;
 }
 void add(KindStats& into, const KindStats& k) {
   into.allocations += k.allocations;
@@ -221,6 +228,10 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.frame_budget_limit = ts.tags->budget_limit.load(std::memory_order_relaxed);
   t.frame_budget_exceeded = ts.tags->budget_exceeded.load(std::memory_order_relaxed);
   t.frame_promotions = ts.tags->promotions.load(std::memory_order_relaxed);
+  t.deferred_depth = ts.remote_depth.load(std::memory_order_relaxed);
+  t.deferred_processed = ts.deferred_processed.get();
+  t.deferred_dropped = ts.deferred_dropped.load(std::memory_order_relaxed);
+  t.deferred_refused = ts.deferred_refused.load(std::memory_order_relaxed);
   return t;
 }
 
@@ -237,6 +248,8 @@ void Instance::collect(AllocStats& out) {
     add(out.pool, t.pool);
     add(out.heap, t.heap);
     out.failed_allocations += t.failed_allocations;
+    out.deferred_depth += t.deferred_depth;
+    out.deferred_processed += t.deferred_processed;
     out.threads.push_back(std::move(t));
   }
   out.pool_slabs_in_use = slabs_in_use_;

@@ -18,8 +18,8 @@
 
 #include "diagnostic_tally.hpp"
 
-#include "tag_context.hpp"
 #include "frame_features_registry.hpp"
+#include "tag_context.hpp"
 
 namespace fa::detail {
 
@@ -80,6 +80,7 @@ class Instance {
   Budget global_budget{BudgetScope::Global, 0, ""};
   std::atomic<std::uint64_t> budget_epoch{1};   // bumped by every budget change
   std::atomic<std::uint64_t> budget_serial{0};  // bumped when a budget is armed
+  std::atomic<std::uint64_t> deferred_processed_at_last_snapshot{0};
   void emit_budget_event(const BudgetEvent& e);
   void set_budget_callback(BudgetCallback cb);
 
@@ -89,7 +90,7 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
-  FrameFeatureRegistry features;  // scratch pools, groups, handles, streaming
+  FrameFeatureRegistry features;     // scratch pools, groups, handles, streaming
   TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
   DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
 
@@ -117,7 +118,13 @@ class Instance {
 // Draws one pool block for ts from its free list, the remote-free stack, the current
 // slab, or a new slab. nullptr when the pool reservation is used up.
 void* pool_take(Instance& inst, ThreadState& ts, std::size_t size_class);
-// Moves blocks other threads freed back onto ts's own free lists.
-void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept;
+// Moves up to max_blocks blocks other threads freed back onto ts's own free lists.
+std::size_t drain_remote_frees(Instance& inst, ThreadState& ts,
+                               std::size_t max_blocks = static_cast<std::size_t>(-1)) noexcept;
+// Applies AllocConfig::deferred at one of the owner's processing points.
+enum class DeferredPoint { FrameBegin, FrameEnd, Refill };
+void process_deferred_at(Instance& inst, ThreadState& ts, DeferredPoint point) noexcept;
+// Queues b on its owner's deferred-free queue under the overflow policy; false when refused.
+bool queue_remote_free(SmartAlloc& alloc, Instance& inst, ThreadState& owner, FreeBlock* b);
 
 }  // namespace fa::detail

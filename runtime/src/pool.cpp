@@ -11,9 +11,11 @@
 namespace fa {
 namespace detail {
 
-void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept {
+std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_blocks) noexcept {
+  ts.drain_requested.store(false, std::memory_order_relaxed);
   FreeBlock* list = ts.remote_free.exchange(nullptr, std::memory_order_acquire);
-  while (list) {
+  std::size_t n = 0;
+  while (list && n < max_blocks) {
     FreeBlock* next = list->next;
     SlabHeader* slab = inst.slab_of(list);
     SizeClassState& c = ts.classes[slab->size_class];
@@ -21,6 +23,42 @@ void drain_remote_frees(Instance& inst, ThreadState& ts) noexcept {
     c.free = list;
     ts.pool_outstanding -= slab->block_size;
     list = next;
+    ++n;
+  }
+  if (list) {
+    // Incremental: put the rest back in front of whatever arrived meanwhile.
+    FreeBlock* tail = list;
+    while (tail->next) tail = tail->next;
+    tail->next = ts.remote_free.load(std::memory_order_relaxed);
+    while (!ts.remote_free.compare_exchange_weak(tail->next, list, std::memory_order_release,
+                                                 std::memory_order_relaxed)) {
+    }
+  }
+  ts.remote_depth.fetch_sub(n, std::memory_order_relaxed);
+  ts.deferred_processed.add(n);
+  return n;
+}
+
+void process_deferred_at(Instance& inst, ThreadState& ts, DeferredPoint point) noexcept {
+  const DeferredConfig& d = inst.config.deferred;
+  const bool forced = ts.drain_requested.load(std::memory_order_relaxed);
+  if (forced || d.processing == DeferredProcessing::Disabled) {
+    drain_remote_frees(inst, ts);
+    return;
+  }
+  switch (d.processing) {
+    case DeferredProcessing::AtFrameBegin:
+      if (point == DeferredPoint::FrameBegin) drain_remote_frees(inst, ts);
+      break;
+    case DeferredProcessing::AtFrameEnd:
+      if (point == DeferredPoint::FrameEnd) drain_remote_frees(inst, ts);
+      break;
+    case DeferredProcessing::Incremental:
+      drain_remote_frees(inst, ts, d.incremental_batch);
+      break;
+    case DeferredProcessing::Explicit:
+    case DeferredProcessing::Disabled:
+      break;
   }
 }
 
@@ -37,7 +75,7 @@ std::size_t block_index(const SlabHeader* slab, const void* p) {
 
 void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
   SizeClassState& c = ts.classes[cls];
-  if (!c.free) drain_remote_frees(inst, ts);
+  if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
   if (c.free) {
     FreeBlock* b = c.free;
     c.free = b->next;
@@ -55,6 +93,64 @@ void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
 }
 
 }  // namespace
+
+bool queue_remote_free(SmartAlloc& alloc, Instance& inst, ThreadState& owner, FreeBlock* b) {
+  const DeferredConfig& d = inst.config.deferred;
+  const std::uint64_t depth = owner.remote_depth.load(std::memory_order_relaxed);
+  if (depth >= d.capacity && d.overflow != DeferredOverflow::Grow) {
+    const std::string where = "deferred-free queue of thread #" + std::to_string(owner.index) + " is full (" +
+                              std::to_string(depth) + " of " + std::to_string(d.capacity) + " blocks)";
+    switch (d.overflow) {
+      case DeferredOverflow::Fail:
+        owner.deferred_refused.fetch_add(1, std::memory_order_relaxed);
+        alloc.report(Code::FA204, where,
+                     {"policy Fail: this free was refused and the block stays allocated"});
+        return false;
+      case DeferredOverflow::DropOldest: {
+        // The stack's tail holds the oldest blocks: keep the newest capacity - 1, give up the rest.
+        FreeBlock* list = owner.remote_free.exchange(nullptr, std::memory_order_acquire);
+        std::uint64_t kept = 0;
+        FreeBlock* last_kept = nullptr;
+        for (FreeBlock* it = list; it && kept + 1 < d.capacity; it = it->next) {
+          last_kept = it;
+          ++kept;
+        }
+        std::uint64_t dropped = 0;
+        if (last_kept) {
+          for (FreeBlock* it = last_kept->next; it; it = it->next) ++dropped;
+          last_kept->next = nullptr;
+        } else {
+          for (FreeBlock* it = list; it; it = it->next) ++dropped;
+          list = nullptr;
+        }
+        owner.remote_depth.fetch_sub(dropped, std::memory_order_relaxed);
+        owner.deferred_dropped.fetch_add(dropped, std::memory_order_relaxed);
+        if (list) {
+          FreeBlock* tail = last_kept;
+          tail->next = owner.remote_free.load(std::memory_order_relaxed);
+          while (!owner.remote_free.compare_exchange_weak(tail->next, list, std::memory_order_release,
+                                                          std::memory_order_relaxed)) {
+          }
+        }
+        alloc.report(
+            Code::FA204, where,
+            {"policy DropOldest: " + std::to_string(dropped) + " queued blocks were given up (leaked)"});
+        break;
+      }
+      case DeferredOverflow::ProcessImmediately:
+        owner.drain_requested.store(true, std::memory_order_relaxed);
+        break;
+      case DeferredOverflow::Grow:
+        break;
+    }
+  }
+  b->next = owner.remote_free.load(std::memory_order_relaxed);
+  while (!owner.remote_free.compare_exchange_weak(b->next, b, std::memory_order_release,
+                                                  std::memory_order_relaxed)) {
+  }
+  owner.remote_depth.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
 
 void record_charge(Instance& inst, void* p, const ChargeResult& r) {
   SlabHeader* slab = inst.slab_of(p);
@@ -121,6 +217,10 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
   return heap_alloc_bytes(size, align);
 }
 
+std::size_t SmartAlloc::process_deferred(std::size_t max_blocks) {
+  return detail::drain_remote_frees(*impl_, local(), max_blocks);
+}
+
 bool SmartAlloc::owns_pool_block(const void* p) {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
   if (off >= pool_size_) return owns_heap_block_named(p, "pool_free");  // large or over-aligned requests
@@ -182,12 +282,8 @@ void SmartAlloc::pool_free_slow(void* p) {
     c.free = b;
     ts.pool_outstanding -= bytes;
   } else {
-    // Back to the owning thread, never onto this thread's lists.
-    detail::ThreadState* owner = slab->owner;
-    b->next = owner->remote_free.load(std::memory_order_relaxed);
-    while (!owner->remote_free.compare_exchange_weak(b->next, b, std::memory_order_release,
-                                                     std::memory_order_relaxed)) {
-    }
+    // Back to the owning thread's deferred-free queue, never onto this thread's lists.
+    if (!detail::queue_remote_free(*this, *impl_, *slab->owner, b)) return;  // refused (FA204)
     ts.pool_remote_frees.add(1);
   }
   ts.pool_stats.frees.add(1);

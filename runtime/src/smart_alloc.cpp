@@ -131,7 +131,7 @@ void SmartAlloc::begin_frame() {
         {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
     return;
   }
-  detail::drain_remote_frees(*impl_, ts);
+  detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameBegin);
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
@@ -164,7 +164,7 @@ void SmartAlloc::end_frame() {
   a.frames_completed.add(1);
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
-  detail::drain_remote_frees(*impl_, ts);
+  detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
 }
 
 bool SmartAlloc::frame_active() const {

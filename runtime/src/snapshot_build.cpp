@@ -1,6 +1,5 @@
 // SmartAlloc::build_snapshot(): the live state of the instance in the schema-v1 shape.
-// Sites, deferred and promotions stay empty/zero until their statistics exist in the
-// runtime (call-site attribution and the deferred-free queue are not built yet).
+// Sites and promotions stay empty/zero until their statistics exist in the runtime.
 #include <framealloc/snapshot.hpp>
 #include <framealloc/transfer.hpp>
 
@@ -70,6 +69,12 @@ Snapshot SmartAlloc::build_snapshot() const {
   s.transfers.completed_this_frame = tr.completed >= before ? tr.completed - before : 0;
 
   s.diagnostics = impl_->diagnostic_tally.entries();
+
+  s.deferred.queue_depth = st.deferred_depth;
+  const std::uint64_t processed_before =
+      impl_->deferred_processed_at_last_snapshot.exchange(st.deferred_processed);
+  s.deferred.processed_this_frame =
+      st.deferred_processed >= processed_before ? st.deferred_processed - processed_before : 0;
 
   // Tags with any allocation; "" is the untagged bucket.
   for (const TagStats& t : st.tags) {

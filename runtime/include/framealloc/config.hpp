@@ -2,12 +2,38 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace fa {
 
 inline constexpr std::size_t kMaxPoolObjectSize = 4096;  // largest pooled size class
+
+// When the owner of pool blocks takes back the blocks other threads freed (they wait in a
+// queue per owner until then).
+enum class DeferredProcessing : std::uint8_t {
+  AtFrameBegin,  // in begin_frame()
+  AtFrameEnd,    // in end_frame()
+  Incremental,   // up to incremental_batch blocks at each frame boundary and pool refill
+  Explicit,      // only in process_deferred()
+  Disabled,      // no deferral: whenever the owner needs blocks, and at every frame boundary
+};
+
+// What a cross-thread free does when the owner's queue already holds `capacity` blocks.
+enum class DeferredOverflow : std::uint8_t {
+  ProcessImmediately,  // queue it and make the owner drain everything at its next refill or frame boundary
+  DropOldest,  // keep the newest capacity - 1 and the new one; the oldest blocks are given up (leaked)
+  Fail,        // the free is refused (FA204); the block stays allocated
+  Grow,        // queue it anyway
+};
+
+struct DeferredConfig {
+  DeferredProcessing processing = DeferredProcessing::Disabled;
+  std::size_t incremental_batch = 64;
+  std::size_t capacity = 65536;
+  DeferredOverflow overflow = DeferredOverflow::Grow;
+};
 
 struct AllocConfig {
   // Bytes of frame arena per thread. Reserved lazily (untouched pages cost no RAM).
@@ -26,6 +52,8 @@ struct AllocConfig {
 #else
   bool debug_checks = true;
 #endif
+  // Cross-thread pool frees (see DeferredConfig).
+  DeferredConfig deferred;
 
   AllocConfig& with_frame_arena_size(std::size_t bytes) {
     frame_arena_size = bytes;
@@ -45,6 +73,10 @@ struct AllocConfig {
   }
   AllocConfig& with_debug_checks(bool on) {
     debug_checks = on;
+    return *this;
+  }
+  AllocConfig& with_deferred(DeferredConfig d) {
+    deferred = d;
     return *this;
   }
 

@@ -16,8 +16,8 @@
 #include <framealloc/config.hpp>
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
-#include <framealloc/phases.hpp>
 #include <framealloc/frame_features_fwd.hpp>
+#include <framealloc/phases.hpp>
 #include <framealloc/stats.hpp>
 #include <framealloc/tags.hpp>
 #include <framealloc/thread_budget.hpp>
@@ -144,6 +144,10 @@ class SmartAlloc {
   }
   template <class T, class... Args>
   HeapBox<T> heap_box(Args&&... args);
+
+  // Takes back up to max_blocks of the calling thread's pool blocks that other threads
+  // freed (all by default); returns how many. The way to process DeferredProcessing::Explicit.
+  std::size_t process_deferred(std::size_t max_blocks = static_cast<std::size_t>(-1));
 
   // True when p is a live pool (or pool-fallback heap) block of this instance; otherwise
   // reports FA540/FA541/FA201 and returns false.

@@ -43,6 +43,11 @@ struct ThreadStats {
   std::uint64_t frame_budget_limit = 0;     // per-thread frame budget, 0 when none
   std::uint64_t frame_budget_exceeded = 0;  // requests that went over it (any policy)
   std::uint64_t frame_promotions = 0;       // requests the Promote policy served from the pool
+  // The deferred-free queue of this thread's pool blocks (freed by other threads).
+  std::uint64_t deferred_depth = 0;      // queued now
+  std::uint64_t deferred_processed = 0;  // taken back so far
+  std::uint64_t deferred_dropped = 0;    // given up by DeferredOverflow::DropOldest
+  std::uint64_t deferred_refused = 0;    // frees refused by DeferredOverflow::Fail
 };
 
 struct AllocStats {
@@ -53,6 +58,8 @@ struct AllocStats {
   std::uint64_t pool_slabs_in_use = 0;
   std::uint64_t pool_reserved_bytes = 0;  // slabs handed to threads, in bytes
   std::uint64_t diagnostics_reported = 0;
+  std::uint64_t deferred_depth = 0;  // all threads' deferred-free queues
+  std::uint64_t deferred_processed = 0;
   std::vector<ThreadStats> threads;
   // Per tag path, in creation order (parents before children; index 0 is untagged "").
   // A thread's allocations since its last tag change, phase boundary or end_frame() are

@@ -73,8 +73,13 @@ struct ThreadState {
 
   FrameArena frame;
   SizeClassState classes[kNumClasses];
-  // Blocks of this thread's slabs freed by other threads (lock-free stack, owner drains).
+  // Blocks of this thread's slabs freed by other threads (lock-free stack, owner drains):
+  // the deferred-free queue. Depth is counted by pushers and the draining owner.
   std::atomic<FreeBlock*> remote_free{nullptr};
+  std::atomic<std::uint64_t> remote_depth{0};
+  std::atomic<bool> drain_requested{false};  // DeferredOverflow::ProcessImmediately
+  std::atomic<std::uint64_t> deferred_dropped{0}, deferred_refused{0};
+  OwnedCounter deferred_processed;
   std::uint64_t pool_outstanding = 0;  // bytes of this thread's slabs in use
 
   // frame_stats.bytes_* cover completed frames (bytes used, alignment padding included);

@@ -1,0 +1,173 @@
+// The deferred-free queue: pool blocks freed by other threads wait for their owner, which
+// takes them back at the configured processing point; a full queue follows its policy.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace {
+
+using fa::test::Harness;
+
+fa::AllocConfig with(fa::DeferredConfig d, bool checks = false) {
+  return fa::AllocConfig::minimal().with_debug_checks(checks).with_deferred(d);
+}
+
+// Allocates n blocks on the calling thread and frees them on another thread.
+std::size_t free_remotely(fa::SmartAlloc& alloc, std::size_t n) {
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < n; ++i) blocks.push_back(alloc.pool_alloc_bytes(64));
+  std::thread([&] {
+    for (void* p : blocks) alloc.pool_free_bytes(p);
+  }).join();
+  return n;
+}
+
+class Deferred : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Paths, Deferred, ::testing::Values(true, false),
+                         [](const auto& p) { return p.param ? "DebugChecks" : "FastPath"; });
+
+TEST_P(Deferred, AtFrameBeginWaitsForTheOwnersNextBeginFrame) {
+  Harness h(with({.processing = fa::DeferredProcessing::AtFrameBegin}, GetParam()));
+  h.alloc.begin_frame();
+  free_remotely(h.alloc, 10);
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 10u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 10u);  // not at end_frame
+  h.alloc.begin_frame();
+  const fa::ThreadStats t = h.alloc.thread_stats();
+  EXPECT_EQ(t.deferred_depth, 0u);
+  EXPECT_EQ(t.deferred_processed, 10u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+TEST_P(Deferred, AtFrameEndWaitsForTheOwnersEndFrame) {
+  Harness h(with({.processing = fa::DeferredProcessing::AtFrameEnd}, GetParam()));
+  free_remotely(h.alloc, 5);
+  h.alloc.begin_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 5u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 0u);
+}
+
+TEST_P(Deferred, IncrementalTakesABatchAtEachPoint) {
+  Harness h(with({.processing = fa::DeferredProcessing::Incremental, .incremental_batch = 4}, GetParam()));
+  free_remotely(h.alloc, 10);
+  h.alloc.begin_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 6u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 2u);
+  h.alloc.begin_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 0u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_processed, 10u);
+}
+
+TEST_P(Deferred, ExplicitOnlyInProcessDeferred) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  free_remotely(h.alloc, 7);
+  h.alloc.begin_frame();
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 7u);
+  EXPECT_EQ(h.alloc.process_deferred(3), 3u);
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 4u);
+  EXPECT_EQ(h.alloc.process_deferred(), 4u);
+  EXPECT_EQ(h.alloc.process_deferred(), 0u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+TEST_P(Deferred, DisabledTakesBlocksBackAtEveryFrameBoundary) {
+  Harness h(with({}, GetParam()));
+  free_remotely(h.alloc, 3);
+  h.alloc.begin_frame();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 0u);
+  h.alloc.end_frame();
+}
+
+TEST_P(Deferred, FailRefusesFreesBeyondCapacity) {
+  Harness h(with(
+      {.processing = fa::DeferredProcessing::Explicit, .capacity = 4, .overflow = fa::DeferredOverflow::Fail},
+      GetParam()));
+  free_remotely(h.alloc, 6);
+  const fa::ThreadStats t = h.alloc.thread_stats();
+  EXPECT_EQ(t.deferred_depth, 4u);
+  EXPECT_EQ(t.deferred_refused, 2u);
+  EXPECT_EQ(h.sink->count(fa::Code::FA204), 2u);
+  h.alloc.process_deferred();
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 2u);  // the refused blocks stay allocated
+}
+
+TEST_P(Deferred, DropOldestKeepsTheQueueBounded) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit,
+                  .capacity = 4,
+                  .overflow = fa::DeferredOverflow::DropOldest},
+                 GetParam()));
+  free_remotely(h.alloc, 6);
+  const fa::ThreadStats t = h.alloc.thread_stats();
+  EXPECT_LE(t.deferred_depth, 4u);
+  EXPECT_EQ(t.deferred_depth + t.deferred_dropped, 6u);
+  EXPECT_GE(h.sink->count(fa::Code::FA204), 1u);
+}
+
+TEST_P(Deferred, ProcessImmediatelyMakesTheOwnerDrainAtItsNextPoint) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit,
+                  .capacity = 4,
+                  .overflow = fa::DeferredOverflow::ProcessImmediately},
+                 GetParam()));
+  free_remotely(h.alloc, 6);
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 6u);  // nothing is lost
+  h.alloc.begin_frame();                                 // Explicit, but the overflow forces a drain
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 0u);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.sink->size(), 0u);
+}
+
+TEST_P(Deferred, SnapshotShowsDepthAndProcessedCounts) {
+  Harness h(with({.processing = fa::DeferredProcessing::AtFrameBegin}, GetParam()));
+  free_remotely(h.alloc, 8);
+  EXPECT_EQ(h.alloc.build_snapshot().deferred.queue_depth, 8u);
+  h.alloc.begin_frame();
+  h.alloc.end_frame();
+  const fa::Snapshot s = h.alloc.build_snapshot();
+  EXPECT_EQ(s.deferred.queue_depth, 0u);
+  EXPECT_EQ(s.deferred.processed_this_frame, 8u);
+  EXPECT_EQ(h.alloc.build_snapshot().deferred.processed_this_frame, 0u);
+}
+
+TEST(DeferredConfig, BadValuesAreRejected) {
+  EXPECT_THROW(fa::SmartAlloc(fa::AllocConfig::minimal().with_deferred({.capacity = 0})),
+               std::invalid_argument);
+  EXPECT_THROW(fa::SmartAlloc(fa::AllocConfig::minimal().with_deferred(
+                   {.processing = fa::DeferredProcessing::Incremental, .incremental_batch = 0})),
+               std::invalid_argument);
+}
+
+TEST(DeferredThreaded, ManyFreersAndADrainingOwnerLoseNothing) {
+  Harness h(with({.processing = fa::DeferredProcessing::Incremental, .incremental_batch = 16}));
+  constexpr int kFreers = 4, kPerFreer = 500;
+  std::vector<void*> blocks;
+  for (int i = 0; i < kFreers * kPerFreer; ++i) blocks.push_back(h.alloc.pool_alloc_bytes(32));
+  std::vector<std::thread> freers;
+  for (int t = 0; t < kFreers; ++t) {
+    freers.emplace_back([&, t] {
+      for (int i = 0; i < kPerFreer; ++i)
+        h.alloc.pool_free_bytes(blocks[static_cast<std::size_t>(t * kPerFreer + i)]);
+    });
+  }
+  for (int f = 0; f < 50; ++f) {  // the owner keeps taking batches while they free
+    h.alloc.begin_frame();
+    h.alloc.end_frame();
+  }
+  for (auto& th : freers) th.join();
+  h.alloc.process_deferred();
+  const fa::AllocStats s = h.alloc.stats();
+  EXPECT_EQ(s.deferred_depth, 0u);
+  EXPECT_EQ(s.deferred_processed, static_cast<std::uint64_t>(kFreers * kPerFreer));
+  EXPECT_EQ(s.pool.live_allocations(), 0u);
+}
+
+}  // namespace
