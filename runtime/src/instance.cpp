@@ -124,19 +124,18 @@ void Instance::release_slab(SlabHeader* slab) {
 
 SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   std::byte* mem = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    if (!free_slabs_.empty()) {
-      mem = free_slabs_.back();
-      free_slabs_.pop_back();
-    } else if (next_slab_offset_ + config.pool_slab_size <= region_size_) {
-      mem = region_ + next_slab_offset_;
-      next_slab_offset_ += config.pool_slab_size;
-    } else {
-      return nullptr;
-    }
-    ++slabs_in_use_;
+  // The header is written under the mutex too: retire() scans slab headers under it.
+  std::lock_guard lock(mutex_);
+  if (!free_slabs_.empty()) {
+    mem = free_slabs_.back();
+    free_slabs_.pop_back();
+  } else if (next_slab_offset_ + config.pool_slab_size <= region_size_) {
+    mem = region_ + next_slab_offset_;
+    next_slab_offset_ += config.pool_slab_size;
+  } else {
+    return nullptr;
   }
+  ++slabs_in_use_;
   auto* slab = reinterpret_cast<SlabHeader*>(mem);
   const std::uint32_t block = kClassSizes[size_class];
   slab->owner = &owner;
