@@ -95,6 +95,10 @@ struct alignas(64) Worker {
   // Written by the owner only (load + store), read by stats().
   std::atomic<std::uint64_t> executed{0}, frame_jobs{0}, heap_jobs{0};
   std::atomic<std::uint64_t> suspensions{0}, migrations{0};
+  // Jobs this worker spawned / finished (owner-written): summed only when someone asks how
+  // many jobs are outstanding, so the job path touches no shared counter.
+  alignas(64) std::atomic<std::uint64_t> spawned{0};
+  std::atomic<std::uint64_t> finished{0};
   std::thread thread;
 
   // Fibers. The scheduler context is the worker thread's own stack; it only switches between
@@ -116,6 +120,10 @@ struct alignas(64) Worker {
 void bump(std::atomic<std::uint64_t>& owner_counter) noexcept {
   owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
+// Like bump, and publishes everything the owner did before (the finished job's effects).
+void bump_release(std::atomic<std::uint64_t>& owner_counter) noexcept {
+  owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
 
 struct Injector {
   std::mutex mutex;
@@ -130,7 +138,12 @@ struct JobSystem::State {
   std::vector<std::unique_ptr<Worker>> workers;
   std::array<Injector, kPriorityCount> injectors;
   std::array<detail::Parker, 4> parkers;  // by tier (index 0 unused)
+  // Only with tier-2/3 workers, whose thresholds need the load on every spawn: one shared
+  // count of queued + running jobs. Otherwise per-worker spawned/finished counts are summed.
+  bool track_load = false;
   alignas(64) std::atomic<std::int64_t> outstanding{0};
+  alignas(64) std::atomic<std::uint64_t> external_spawned{0};  // spawned by non-worker threads
+  std::atomic<std::uint64_t> external_finished{0};             // finished by helpers
   alignas(64) std::atomic<std::int64_t> queued_high{0};
   alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
   alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
@@ -153,8 +166,20 @@ namespace {
 
 using State = JobSystem::State;
 
+// Jobs spawned and not yet finished. The finish counts are read before the spawn counts: a
+// job seen finished was spawned before, so its spawn is seen too, and a zero means no job
+// was queued or running when the finish counts were read (and only jobs spawn jobs).
+std::int64_t outstanding_jobs(const State& s) noexcept {
+  if (s.track_load) return s.outstanding.load(std::memory_order_seq_cst);
+  std::uint64_t finished = s.external_finished.load(std::memory_order_seq_cst);
+  for (const auto& w : s.workers) finished += w->finished.load(std::memory_order_seq_cst);
+  std::uint64_t spawned = s.external_spawned.load(std::memory_order_seq_cst);
+  for (const auto& w : s.workers) spawned += w->spawned.load(std::memory_order_seq_cst);
+  return static_cast<std::int64_t>(spawned - finished);
+}
+
 std::size_t current_load(const State& s) noexcept {
-  const std::int64_t n = s.outstanding.load(std::memory_order_relaxed);
+  const std::int64_t n = s.track_load ? s.outstanding.load(std::memory_order_relaxed) : outstanding_jobs(s);
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
@@ -277,17 +302,24 @@ void wake_for_fibers(State& s) {
   for (std::size_t tier = 1; tier < s.parkers.size(); ++tier) s.parkers[tier].notify_one_if_sleeping();
 }
 
-void finish(State& s, Job* job) {
+void finish(State& s, Job* job, std::uint32_t index) {
   Counter* counter = job->counter;
   if (job->storage == JobStorage::Heap) {
     detail::free_heap_job(job, job->heap_align);
   } else {
     s.workers[job->arena]->arena.release_one();
   }
-  // The arena release comes first: whoever sees `outstanding` reach zero may reset arenas.
+  // The arena release comes first: whoever sees no outstanding job may reset arenas.
   const bool counter_done = counter && detail::CounterAccess::finish_one(*counter);
   bool notify = counter_done;
-  if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
+  if (s.track_load) {
+    if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
+  } else if (index == kHelper) {
+    s.external_finished.fetch_add(1, std::memory_order_seq_cst);
+    notify = true;  // workers may all be asleep: nobody else would wake wait_idle()
+  } else {
+    bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
+  }
   if (notify) notify_completion(s);
   if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) wake_for_fibers(s);
 }
@@ -319,7 +351,7 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   } else {
     bump(s.workers[index]->executed);
   }
-  finish(s, job);
+  finish(s, job, index);
 }
 
 // A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
@@ -327,6 +359,7 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
 void wake_workers(State& s, std::size_t load) {
   detail::full_fence();
   if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
+  if (!s.track_load) return;
   if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
   if (load > s.plan.thresholds.tier3) s.parkers[3].notify_one_if_sleeping();
 }
@@ -465,6 +498,10 @@ void run_loop(JobSystem& system, State& s) {
         continue;
       }
     }
+    if (idle == 0 && !s.track_load) {  // just ran out of work: maybe the last job finished
+      detail::full_fence();
+      s.completion.notify_all_if_sleeping();
+    }
     if (s.stop.load(std::memory_order_acquire)) break;
     if (tier == 1 && !searching) {
       searching = true;
@@ -578,6 +615,8 @@ JobSystem::JobSystem(JobSystemConfig config)
     s.plan = plan_workers(topo, config.strategy, config.workers);
   }
   if (config.thresholds) s.plan.thresholds = *config.thresholds;
+  for (const auto& placement : s.plan.workers)
+    if (placement.tier > 1) s.track_load = true;
 
   for (std::size_t i = 0; i < s.plan.workers.size(); ++i) {
     auto w = std::make_unique<Worker>(config.frame_arena_bytes);
@@ -634,11 +673,19 @@ void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept
 
 void JobSystem::submit(Job* job) {
   State& s = *state_;
-  const std::int64_t load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
   const auto p = static_cast<std::size_t>(job->priority);
   if (job->priority == Priority::High) s.queued_high.fetch_add(1, std::memory_order_relaxed);
   detail::WorkerSlot* slot = detail::current_worker();
-  if (slot && slot->system == this) {
+  const bool on_worker = slot && slot->system == this;
+  std::int64_t load = 0;
+  if (s.track_load) {
+    load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
+  } else if (on_worker) {
+    bump(s.workers[slot->index]->spawned);  // published by the deque push below
+  } else {
+    s.external_spawned.fetch_add(1, std::memory_order_seq_cst);
+  }
+  if (on_worker) {
     s.workers[slot->index]->deques[p].push(job);
   } else {
     Injector& in = s.injectors[p];
@@ -706,11 +753,11 @@ void JobSystem::wait_idle() {
   // Does not run jobs here: at the frame sync the workers run the frame's jobs, so the jobs
   // those spawn land in worker frame arenas instead of on the heap.
   unsigned idle = 0;
-  while (s.outstanding.load(std::memory_order_seq_cst) != 0) {
+  while (outstanding_jobs(s) != 0) {
     if (++idle < kSpinsBeforePark) {
       back_off(idle);
     } else {
-      s.completion.park_unless([&] { return s.outstanding.load(std::memory_order_seq_cst) == 0; });
+      s.completion.park_unless([&] { return outstanding_jobs(s) == 0; });
       idle = 0;
     }
   }
@@ -736,7 +783,7 @@ void JobSystem::end_frame() {
 
 bool JobSystem::reset_frame_arenas() {
   State& s = *state_;
-  const std::int64_t outstanding = s.outstanding.load(std::memory_order_seq_cst);
+  const std::int64_t outstanding = outstanding_jobs(s);
   std::int64_t frame_live = 0;
   for (const auto& w : s.workers) frame_live += w->arena.live_jobs();
   if (outstanding != 0 || frame_live != 0) {
