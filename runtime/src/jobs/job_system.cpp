@@ -7,13 +7,13 @@
 #include <array>
 #include <atomic>
 #include <cassert>
-#include <deque>
 #include <mutex>
 #include <thread>
 
 #include <framealloc/jobs/work_stealing_deque.hpp>
 
 #include "fiber_context.hpp"
+#include "injector.hpp"
 #include "sync.hpp"
 
 namespace fa::jobs {
@@ -125,11 +125,7 @@ void bump_release(std::atomic<std::uint64_t>& owner_counter) noexcept {
   owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
 
-struct Injector {
-  std::mutex mutex;
-  std::deque<Job*> queue;
-  std::atomic<std::size_t> size{0};
-};
+using Injector = detail::Injector<Job*>;
 
 }  // namespace
 
@@ -184,24 +180,20 @@ std::size_t current_load(const State& s) noexcept {
 }
 
 // A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
-// (where others can steal them), so a thread spawning many jobs does not contend on the
-// injector lock with every worker for every job.
+// (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
 
 Job* injector_pop(Injector& in, Worker* self, std::size_t p) {
-  if (in.size.load(std::memory_order_acquire) == 0) return nullptr;
-  std::lock_guard lock(in.mutex);
-  if (in.queue.empty()) return nullptr;
-  Job* job = in.queue.front();
-  in.queue.pop_front();
-  if (self) {
-    const std::size_t extra = std::min(in.queue.size() / 2, kInjectorBatch - 1);
+  if (in.empty()) return nullptr;
+  Job* job = in.pop();
+  if (job && self) {
+    const std::size_t extra = std::min(in.size_estimate() / 2, kInjectorBatch - 1);
     for (std::size_t i = 0; i < extra; ++i) {
-      self->deques[p].push(in.queue.front());
-      in.queue.pop_front();
+      Job* more = in.pop();
+      if (!more) break;
+      self->deques[p].push(more);
     }
   }
-  in.size.store(in.queue.size(), std::memory_order_release);
   return job;
 }
 
@@ -248,7 +240,7 @@ Job* pop_local(State& s, std::uint32_t index) {
 
 bool any_queued(const State& s) noexcept {
   for (const auto& in : s.injectors)
-    if (in.size.load(std::memory_order_relaxed) != 0) return true;
+    if (!in.empty()) return true;
   for (const auto& w : s.workers)
     if (w->has_local()) return true;
   return false;
@@ -688,10 +680,7 @@ void JobSystem::submit(Job* job) {
   if (on_worker) {
     s.workers[slot->index]->deques[p].push(job);
   } else {
-    Injector& in = s.injectors[p];
-    std::lock_guard lock(in.mutex);
-    in.queue.push_back(job);
-    in.size.store(in.queue.size(), std::memory_order_release);
+    s.injectors[p].push(job);
   }
   wake_workers(s, static_cast<std::size_t>(load));
 }
