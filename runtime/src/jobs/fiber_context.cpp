@@ -19,7 +19,6 @@
 #endif
 
 #if !defined(FA_JOBS_UCONTEXT)
-extern "C" void fa_jobs_switch_context(void** save_sp, void* load_sp);
 extern "C" void fa_jobs_fiber_trampoline();
 #endif
 
@@ -135,6 +134,7 @@ void destroy_fiber_context(FiberContext& ctx) noexcept {
 #endif
 }
 
+#if defined(FA_JOBS_UCONTEXT) || defined(FA_JOBS_ASAN)
 void switch_context(FiberContext& from, FiberContext& to) noexcept {
 #if defined(FA_JOBS_ASAN)
   __sanitizer_start_switch_fiber(&from.asan_fake_stack, to.stack_low, to.stack_size);
@@ -151,6 +151,7 @@ void switch_context(FiberContext& from, FiberContext& to) noexcept {
   __sanitizer_finish_switch_fiber(from.asan_fake_stack, nullptr, nullptr);
 #endif
 }
+#endif
 
 void fiber_started(FiberContext& self) noexcept {
 #if defined(FA_JOBS_ASAN)

@@ -19,6 +19,9 @@
 #if defined(FA_JOBS_TSAN) || !defined(__x86_64__)
 #define FA_JOBS_UCONTEXT 1
 #include <ucontext.h>
+#else
+// fiber_switch_x86_64.S
+extern "C" void fa_jobs_switch_context(void** save_sp, void* load_sp);
 #endif
 
 namespace fa::jobs::detail {
@@ -67,8 +70,15 @@ void init_fiber_context(FiberContext& ctx, FiberStack& stack, void (*entry)(void
 void destroy_fiber_context(FiberContext& ctx) noexcept;
 
 // Saves the running context into `from` and continues `to`; returns when something switches
-// back to `from` — possibly on another thread.
+// back to `from` — possibly on another thread. Inline for the plain assembly backend: every
+// extra call/return pair around the switch costs a return misprediction.
+#if defined(FA_JOBS_UCONTEXT) || defined(FA_JOBS_ASAN)
 void switch_context(FiberContext& from, FiberContext& to) noexcept;
+#else
+inline void switch_context(FiberContext& from, FiberContext& to) noexcept {
+  fa_jobs_switch_context(&from.sp, to.sp);
+}
+#endif
 // The first thing a fiber's entry function does.
 void fiber_started(FiberContext& self) noexcept;
 // The last switch of a fiber that will never run again.

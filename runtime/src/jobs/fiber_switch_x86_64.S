@@ -31,7 +31,10 @@ fa_jobs_switch_context:
     popq %r12
     popq %rbx
     popq %rbp
-    ret
+    // Not `ret`: the return address belongs to the other context's call, so `ret` would miss
+    // the return-stack predictor on every switch. An indirect jump is predicted well.
+    popq %rcx
+    jmp *%rcx
     .cfi_endproc
     .size fa_jobs_switch_context, .-fa_jobs_switch_context
 
