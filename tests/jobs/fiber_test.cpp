@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -160,4 +161,29 @@ TEST(Fibers, ShutdownWithSuspendedWorkPendingFinishesIt) {
       });
   }  // the destructor waits for every job, suspended ones included
   EXPECT_EQ(finished.load(), 64);
+}
+
+// A job that throws after its fiber was suspended and resumed is reported like any other
+// (FA207), its counter still reaches zero, and the worker keeps running jobs.
+TEST(Fibers, ExceptionAfterASuspendedWaitIsReported) {
+  fj::JobSystem jobs(config(4));
+  fj::Counter done;
+  std::atomic<int> after{0};
+  for (int i = 0; i < 16; ++i)
+    jobs.spawn(done, [&after](fj::Context& ctx) {
+      fj::Counter kids;
+      for (int k = 0; k < 4; ++k) ctx.spawn(kids, [] {});
+      ctx.wait(kids);
+      after.fetch_add(1);
+      throw std::runtime_error("after the wait");
+    });
+  jobs.wait(done);
+  EXPECT_EQ(done.value(), 0);
+  EXPECT_EQ(after.load(), 16);
+  EXPECT_EQ(jobs.take_exceptions().size(), 16u);
+  fj::Counter again;
+  bool ran = false;
+  jobs.spawn(again, [&ran] { ran = true; });
+  jobs.wait(again);
+  EXPECT_TRUE(ran);
 }
