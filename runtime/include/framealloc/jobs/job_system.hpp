@@ -172,7 +172,12 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
   }
   if (!job) {
     constexpr std::uint16_t align = alignof(Impl) > kHeapJobAlign ? alignof(Impl) : 0;
-    void* mem = align ? ::operator new (sizeof(Impl), std::align_val_t{align}) : ::operator new(sizeof(Impl));
+    void* mem = nullptr;
+    if constexpr (align != 0) {  // constexpr: Clang rejects align_val_t{0} even in a dead branch
+      mem = ::operator new (sizeof(Impl), std::align_val_t{align});
+    } else {
+      mem = ::operator new(sizeof(Impl));
+    }
     try {
       job = ::new (mem) Impl(std::forward<F>(fn));
     } catch (...) {
