@@ -183,15 +183,22 @@ std::size_t current_load(const State& s) noexcept {
 // (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
 
-Job* injector_pop(Injector& in, Worker* self, std::size_t p) {
+Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
   if (in.empty()) return nullptr;
   Job* job = in.pop();
   if (job && self) {
     const std::size_t extra = std::min(in.size_estimate() / 2, kInjectorBatch - 1);
-    for (std::size_t i = 0; i < extra; ++i) {
+    std::size_t moved = 0;
+    for (; moved < extra; ++moved) {
       Job* more = in.pop();
       if (!more) break;
       self->deques[p].push(more);
+    }
+    // The batch now waits in this worker's deque while it runs `job` (which may take long):
+    // make sure somebody is awake to steal it.
+    if (moved != 0) {
+      detail::full_fence();
+      if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
     }
   }
   return job;
@@ -222,7 +229,7 @@ Job* find_job(State& s, std::uint32_t index) {
     if (p == 0 && s.queued_high.load(std::memory_order_relaxed) <= 0) continue;
     if (self && !self->deques[p].empty())
       if (Job* job = self->deques[p].pop()) return job;
-    if (Job* job = injector_pop(s.injectors[p], self, p)) return job;
+    if (Job* job = injector_pop(s, s.injectors[p], self, p)) return job;
     if (Job* job = steal_from_others(s, index, p, start)) return job;
   }
   return nullptr;
@@ -509,6 +516,10 @@ void run_loop(JobSystem& system, State& s) {
              (s.fibers && any_ready_fiber(s));
     });
     idle = 0;
+    if (tier == 1) {  // a woken worker counts as searching: if it finds work, it wakes the next
+      searching = true;
+      s.searching.fetch_add(1, std::memory_order_seq_cst);
+    }
   }
   if (searching) stop_searching();
 }
