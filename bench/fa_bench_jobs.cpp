@@ -13,8 +13,13 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
+#include <ucontext.h>
+
+#include <boost/context/fiber.hpp>
 
 #include <framealloc/jobs/job_system.hpp>
+
+#include "fiber_context.hpp"  // runtime/src/jobs: the job system's own fiber switch
 
 namespace fj = fa::jobs;
 
@@ -188,6 +193,54 @@ void BM_WorkerSpawn_Heap(benchmark::State& state) {
   spawn_children(fa_heap_system(), state);
 }
 
+// ---- fiber switch cost: one round trip (switch to a fiber and back) per item ----
+constexpr int kSwitches = 100000;
+
+struct PingPong {
+  fa::jobs::detail::FiberContext main, fiber;
+};
+void ping_pong_entry(void* arg) {
+  auto* pp = static_cast<PingPong*>(arg);
+  fa::jobs::detail::fiber_started(pp->fiber);
+  for (;;) fa::jobs::detail::switch_context(pp->fiber, pp->main);
+}
+void BM_FiberSwitch_FA(benchmark::State& state) {
+  fa::jobs::detail::FiberStack stack(64 * 1024);
+  PingPong pp;
+  fa::jobs::detail::init_thread_context(pp.main);
+  fa::jobs::detail::init_fiber_context(pp.fiber, stack, &ping_pong_entry, &pp);
+  for (auto _ : state)
+    for (int i = 0; i < kSwitches; ++i) fa::jobs::detail::switch_context(pp.main, pp.fiber);
+  state.SetItemsProcessed(state.iterations() * kSwitches);
+}  // the fiber stays suspended in its loop; its stack is unmapped here
+
+void BM_FiberSwitch_Boost(benchmark::State& state) {
+  namespace bc = boost::context;
+  bc::fiber f{[](bc::fiber&& back) {
+    for (;;) back = std::move(back).resume();
+    return std::move(back);
+  }};
+  for (auto _ : state)
+    for (int i = 0; i < kSwitches; ++i) f = std::move(f).resume();
+  state.SetItemsProcessed(state.iterations() * kSwitches);
+}
+
+ucontext_t g_uc_main, g_uc_fiber;
+void swap_entry() {
+  for (;;) swapcontext(&g_uc_fiber, &g_uc_main);
+}
+void BM_FiberSwitch_Swapcontext(benchmark::State& state) {
+  fa::jobs::detail::FiberStack stack(64 * 1024);
+  getcontext(&g_uc_fiber);
+  g_uc_fiber.uc_stack.ss_sp = stack.low();
+  g_uc_fiber.uc_stack.ss_size = stack.size();
+  g_uc_fiber.uc_link = nullptr;
+  makecontext(&g_uc_fiber, &swap_entry, 0);
+  for (auto _ : state)
+    for (int i = 0; i < kSwitches; ++i) swapcontext(&g_uc_main, &g_uc_fiber);
+  state.SetItemsProcessed(state.iterations() * kSwitches);
+}
+
 // Collects the mean real time of each benchmark so the ratios can be printed at the end.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
@@ -201,6 +254,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
     for (const char* name : {"EmptyJobs", "Fib30", "ParallelFor", "Skynet"})
       ratio(name, "BM_" + std::string(name) + "_TBB", "BM_" + std::string(name) + "_FA", "TBB");
     ratio("WorkerSpawn", "BM_WorkerSpawn_Heap", "BM_WorkerSpawn_Frame", "heap jobs");
+    ratio("FiberSwitch", "BM_FiberSwitch_Boost", "BM_FiberSwitch_FA", "Boost.Ctx");
+    ratio("FiberSwitch", "BM_FiberSwitch_Swapcontext", "BM_FiberSwitch_FA", "swapcontext");
   }
 
  private:
@@ -229,6 +284,9 @@ BENCHMARK(BM_Skynet_FA)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Skynet_TBB)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WorkerSpawn_Frame)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WorkerSpawn_Heap)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FiberSwitch_FA)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FiberSwitch_Boost)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FiberSwitch_Swapcontext)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);

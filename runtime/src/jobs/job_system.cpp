@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <deque>
+#include <cassert>
 #include <mutex>
 #include <thread>
 
 #include <framealloc/jobs/work_stealing_deque.hpp>
 
+#include "fiber_context.hpp"
+#include "injector.hpp"
 #include "sync.hpp"
 
 namespace fa::jobs {
@@ -51,6 +53,37 @@ detail::WorkerSlot* detail::current_worker() noexcept {
 
 namespace {
 
+// Guards a worker's list of suspended fibers: held for a few loads, never across a switch.
+class SpinLock {
+ public:
+  void lock() noexcept {
+    while (flag_.exchange(true, std::memory_order_acquire))
+      while (flag_.load(std::memory_order_relaxed)) detail::cpu_relax();
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+
+enum class FiberAction : std::uint8_t { None, Suspend, YieldTo, Exit };
+
+// A pooled fiber: its guarded stack, its saved context, and what it asked its worker's
+// scheduler to do when it last switched away.
+struct Fiber {
+  Fiber(JobSystem::State& state, std::size_t stack_bytes);
+  ~Fiber() { detail::destroy_fiber_context(ctx); }
+  detail::FiberStack stack;
+  detail::FiberContext ctx;
+  JobSystem::State* state;
+  Counter* waiting_on = nullptr;  // while suspended: resumable once this is zero
+  Fiber* next = nullptr;          // Suspend: the fiber to run instead; YieldTo: the one to resume
+  FiberAction action = FiberAction::None;
+  std::uint32_t suspended_on = 0;
+  std::uint32_t resumed_on = 0;  // the worker whose scheduler last switched to it
+  unsigned pinned = 0;           // > 0 while waits on it help instead of suspending
+};
+
 struct alignas(64) Worker {
   explicit Worker(std::size_t arena_bytes) : arena(arena_bytes) {}
   std::array<detail::WorkStealingDeque<Job*>, kPriorityCount> deques;
@@ -61,7 +94,21 @@ struct alignas(64) Worker {
   std::uint32_t victim = 0;   // where the next steal scan starts
   // Written by the owner only (load + store), read by stats().
   std::atomic<std::uint64_t> executed{0}, frame_jobs{0}, heap_jobs{0};
+  std::atomic<std::uint64_t> suspensions{0}, migrations{0};
+  // Jobs this worker spawned / finished (owner-written): summed only when someone asks how
+  // many jobs are outstanding, so the job path touches no shared counter.
+  alignas(64) std::atomic<std::uint64_t> spawned{0};
+  std::atomic<std::uint64_t> finished{0};
   std::thread thread;
+
+  // Fibers. The scheduler context is the worker thread's own stack; it only switches between
+  // fibers. `current` and `idle_fibers` are touched by this worker's thread only.
+  detail::FiberContext scheduler;
+  Fiber* current = nullptr;
+  std::vector<Fiber*> idle_fibers;
+  SpinLock waiting_lock;  // suspended fibers: any worker may resume one whose counter is zero
+  std::vector<Fiber*> waiting;
+  std::atomic<std::uint32_t> waiting_count{0};
 
   bool has_local() const noexcept {
     for (const auto& d : deques)
@@ -73,12 +120,12 @@ struct alignas(64) Worker {
 void bump(std::atomic<std::uint64_t>& owner_counter) noexcept {
   owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
+// Like bump, and publishes everything the owner did before (the finished job's effects).
+void bump_release(std::atomic<std::uint64_t>& owner_counter) noexcept {
+  owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
 
-struct Injector {
-  std::mutex mutex;
-  std::deque<Job*> queue;
-  std::atomic<std::size_t> size{0};
-};
+using Injector = detail::Injector<Job*>;
 
 }  // namespace
 
@@ -87,7 +134,12 @@ struct JobSystem::State {
   std::vector<std::unique_ptr<Worker>> workers;
   std::array<Injector, kPriorityCount> injectors;
   std::array<detail::Parker, 4> parkers;  // by tier (index 0 unused)
+  // Only with tier-2/3 workers, whose thresholds need the load on every spawn: one shared
+  // count of queued + running jobs. Otherwise per-worker spawned/finished counts are summed.
+  bool track_load = false;
   alignas(64) std::atomic<std::int64_t> outstanding{0};
+  alignas(64) std::atomic<std::uint64_t> external_spawned{0};  // spawned by non-worker threads
+  std::atomic<std::uint64_t> external_finished{0};             // finished by helpers
   alignas(64) std::atomic<std::int64_t> queued_high{0};
   alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
   alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
@@ -97,36 +149,58 @@ struct JobSystem::State {
   std::mutex exceptions_mutex;
   std::vector<std::exception_ptr> exception_list;
   std::shared_ptr<DiagnosticSink> sink;
+
+  JobSystem* system = nullptr;
+  bool fibers = false;
+  std::size_t fiber_stack_bytes = 0;
+  alignas(64) std::atomic<std::int64_t> suspended{0};  // fibers in any waiting list
+  std::mutex fibers_mutex;
+  std::vector<std::unique_ptr<Fiber>> all_fibers;  // destroyed after the workers stopped
 };
 
 namespace {
 
 using State = JobSystem::State;
 
+// Jobs spawned and not yet finished. The finish counts are read before the spawn counts: a
+// job seen finished was spawned before, so its spawn is seen too, and a zero means no job
+// was queued or running when the finish counts were read (and only jobs spawn jobs).
+std::int64_t outstanding_jobs(const State& s) noexcept {
+  if (s.track_load) return s.outstanding.load(std::memory_order_seq_cst);
+  std::uint64_t finished = s.external_finished.load(std::memory_order_seq_cst);
+  for (const auto& w : s.workers) finished += w->finished.load(std::memory_order_seq_cst);
+  std::uint64_t spawned = s.external_spawned.load(std::memory_order_seq_cst);
+  for (const auto& w : s.workers) spawned += w->spawned.load(std::memory_order_seq_cst);
+  return static_cast<std::int64_t>(spawned - finished);
+}
+
 std::size_t current_load(const State& s) noexcept {
-  const std::int64_t n = s.outstanding.load(std::memory_order_relaxed);
+  const std::int64_t n = s.track_load ? s.outstanding.load(std::memory_order_relaxed) : outstanding_jobs(s);
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 // A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
-// (where others can steal them), so a thread spawning many jobs does not contend on the
-// injector lock with every worker for every job.
+// (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
 
-Job* injector_pop(Injector& in, Worker* self, std::size_t p) {
-  if (in.size.load(std::memory_order_acquire) == 0) return nullptr;
-  std::lock_guard lock(in.mutex);
-  if (in.queue.empty()) return nullptr;
-  Job* job = in.queue.front();
-  in.queue.pop_front();
-  if (self) {
-    const std::size_t extra = std::min(in.queue.size() / 2, kInjectorBatch - 1);
-    for (std::size_t i = 0; i < extra; ++i) {
-      self->deques[p].push(in.queue.front());
-      in.queue.pop_front();
+Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
+  if (in.empty()) return nullptr;
+  Job* job = in.pop();
+  if (job && self) {
+    const std::size_t extra = std::min(in.size_estimate() / 2, kInjectorBatch - 1);
+    std::size_t moved = 0;
+    for (; moved < extra; ++moved) {
+      Job* more = in.pop();
+      if (!more) break;
+      self->deques[p].push(more);
+    }
+    // The batch now waits in this worker's deque while it runs `job` (which may take long):
+    // make sure somebody is awake to steal it.
+    if (moved != 0) {
+      detail::full_fence();
+      if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
     }
   }
-  in.size.store(in.queue.size(), std::memory_order_release);
   return job;
 }
 
@@ -155,7 +229,7 @@ Job* find_job(State& s, std::uint32_t index) {
     if (p == 0 && s.queued_high.load(std::memory_order_relaxed) <= 0) continue;
     if (self && !self->deques[p].empty())
       if (Job* job = self->deques[p].pop()) return job;
-    if (Job* job = injector_pop(s.injectors[p], self, p)) return job;
+    if (Job* job = injector_pop(s, s.injectors[p], self, p)) return job;
     if (Job* job = steal_from_others(s, index, p, start)) return job;
   }
   return nullptr;
@@ -173,7 +247,7 @@ Job* pop_local(State& s, std::uint32_t index) {
 
 bool any_queued(const State& s) noexcept {
   for (const auto& in : s.injectors)
-    if (in.size.load(std::memory_order_relaxed) != 0) return true;
+    if (!in.empty()) return true;
   for (const auto& w : s.workers)
     if (w->has_local()) return true;
   return false;
@@ -222,35 +296,61 @@ void on_exception(State& s, std::exception_ptr e, std::uint32_t index) {
   }
 }
 
-void finish(State& s, Job* job) {
+// A suspended fiber whose counter just reached zero needs a worker that is not asleep.
+void wake_for_fibers(State& s) {
+  for (std::size_t tier = 1; tier < s.parkers.size(); ++tier) s.parkers[tier].notify_one_if_sleeping();
+}
+
+void finish(State& s, Job* job, std::uint32_t index) {
   Counter* counter = job->counter;
   if (job->storage == JobStorage::Heap) {
     detail::free_heap_job(job, job->heap_align);
   } else {
     s.workers[job->arena]->arena.release_one();
   }
-  // The arena release comes first: whoever sees `outstanding` reach zero may reset arenas.
-  bool notify = counter && detail::CounterAccess::finish_one(*counter);
-  if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
+  // The arena release comes first: whoever sees no outstanding job may reset arenas.
+  const bool counter_done = counter && detail::CounterAccess::finish_one(*counter);
+  bool notify = counter_done;
+  if (s.track_load) {
+    if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
+  } else if (index == kHelper) {
+    s.external_finished.fetch_add(1, std::memory_order_seq_cst);
+    notify = true;  // workers may all be asleep: nobody else would wake wait_idle()
+  } else {
+    bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
+  }
   if (notify) notify_completion(s);
+  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) wake_for_fibers(s);
+}
+
+// The worker (or kHelper) the calling thread is, read through the non-inlined accessor.
+std::uint32_t current_index(const JobSystem& system) noexcept {
+  detail::WorkerSlot* slot = detail::current_worker();
+  return slot && slot->system == &system ? slot->index : kHelper;
 }
 
 void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   if (job->priority == Priority::High) s.queued_high.fetch_sub(1, std::memory_order_relaxed);
   Context ctx(system, index == kHelper ? Context::kNotAWorker : index);
-  const JobSystem* outer = std::exchange(t_running, &system);
+  // Workers mark themselves as running this system's jobs once, at start; only helpers
+  // (which never switch fibers) set and restore the mark around each job.
+  const JobSystem* outer = index == kHelper ? std::exchange(t_running, &system) : nullptr;
   try {
     job->run(job, &ctx);
   } catch (...) {
-    on_exception(s, std::current_exception(), index);
+    on_exception(s, std::current_exception(), current_index(system));
   }
-  t_running = outer;
+  if (index == kHelper) {
+    t_running = outer;
+  } else {
+    index = current_index(system);  // the job may have waited and resumed on another worker
+  }
   if (index == kHelper) {
     s.helper_executed.fetch_add(1, std::memory_order_relaxed);
   } else {
     bump(s.workers[index]->executed);
   }
-  finish(s, job);
+  finish(s, job, index);
 }
 
 // A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
@@ -258,6 +358,7 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
 void wake_workers(State& s, std::size_t load) {
   detail::full_fence();
   if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
+  if (!s.track_load) return;
   if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
   if (load > s.plan.thresholds.tier3) s.parkers[3].notify_one_if_sleeping();
 }
@@ -269,11 +370,104 @@ void pin_to(int cpu) {
   (void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
-  t_worker = &w.slot;
-  if (pin && w.placement.cpu >= 0) pin_to(w.placement.cpu);
-  const int tier = w.placement.tier;
-  auto may_run = [&] { return tier == 1 || current_load(s) > w.threshold || w.has_local(); };
+Worker& this_worker(State& s) noexcept {
+  return *s.workers[detail::current_worker()->index];
+}
+
+// ---- Fibers -------------------------------------------------------------------------------
+
+void fiber_main(void* arg);
+
+Fiber::Fiber(JobSystem::State& s, std::size_t stack_bytes) : stack(stack_bytes), state(&s) {
+  detail::init_fiber_context(ctx, stack, &fiber_main, this);
+}
+
+// A fiber from this worker's pool, or a new one; nullptr when no stack can be mapped.
+Fiber* take_spare_fiber(State& s, Worker& w) noexcept {
+  if (!w.idle_fibers.empty()) {
+    Fiber* f = w.idle_fibers.back();
+    w.idle_fibers.pop_back();
+    return f;
+  }
+  try {
+    auto f = std::make_unique<Fiber>(s, s.fiber_stack_bytes);
+    std::lock_guard lock(s.fibers_mutex);
+    s.all_fibers.push_back(std::move(f));
+    return s.all_fibers.back().get();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// Hands control to the scheduler of the worker this fiber is running on now. Returns when a
+// scheduler — possibly another worker's — switches back to it.
+[[gnu::noinline]] void switch_to_scheduler(State& s, Fiber* self, FiberAction action, Fiber* next) {
+  Worker& w = this_worker(s);
+  self->action = action;
+  self->next = next;
+  detail::switch_context(self->ctx, w.scheduler);
+}
+
+Fiber* take_ready_from(State& s, Worker& v, std::uint32_t taker) {
+  std::lock_guard lock(v.waiting_lock);
+  for (std::size_t i = 0; i < v.waiting.size(); ++i) {
+    Fiber* f = v.waiting[i];
+    if (f->waiting_on->value() != 0) continue;
+    v.waiting[i] = v.waiting.back();
+    v.waiting.pop_back();
+    v.waiting_count.store(static_cast<std::uint32_t>(v.waiting.size()), std::memory_order_relaxed);
+    s.suspended.fetch_sub(1, std::memory_order_relaxed);
+    if (f->suspended_on != taker) bump(s.workers[taker]->migrations);
+    return f;
+  }
+  return nullptr;
+}
+
+// A suspended fiber whose counter is zero: this worker's own first, other workers' when asked.
+Fiber* claim_ready(State& s, Worker& w, bool scan_others) {
+  const std::uint32_t self = w.slot.index;
+  if (w.waiting_count.load(std::memory_order_relaxed) != 0)
+    if (Fiber* f = take_ready_from(s, w, self)) return f;
+  if (!scan_others || s.suspended.load(std::memory_order_relaxed) == 0) return nullptr;
+  for (auto& v : s.workers)
+    if (v.get() != &w && v->waiting_count.load(std::memory_order_relaxed) != 0)
+      if (Fiber* f = take_ready_from(s, *v, self)) return f;
+  return nullptr;
+}
+
+bool any_ready_fiber(State& s) {
+  if (s.suspended.load(std::memory_order_seq_cst) == 0) return false;
+  for (auto& v : s.workers) {
+    std::lock_guard lock(v->waiting_lock);
+    for (Fiber* f : v->waiting)
+      if (f->waiting_on->value() == 0) return true;
+  }
+  return false;
+}
+
+// Suspends the running fiber until `counter` is zero; this worker continues on a spare fiber.
+// False (nothing suspended) when no spare fiber can be had. Never uses a thread-local address
+// from before the switch afterwards: the fiber may be resumed by another worker.
+[[gnu::noinline]] bool fiber_wait(State& s, Counter& counter) {
+  Worker& w = this_worker(s);
+  Fiber* self = w.current;
+  Fiber* spare = take_spare_fiber(s, w);
+  if (!spare) return false;
+  self->waiting_on = &counter;
+  self->suspended_on = w.slot.index;
+  bump(w.suspensions);
+  switch_to_scheduler(s, self, FiberAction::Suspend, spare);
+  // Resumed. The TLS rule: the worker context is fetched again, never reused from above.
+  [[maybe_unused]] detail::WorkerSlot* now = detail::current_worker();
+  assert(now && now->index == self->resumed_on && s.workers[now->index]->current == self &&
+         "a resumed fiber must see the context of the worker that resumed it");
+  self->waiting_on = nullptr;
+  return true;
+}
+
+// ---- The worker loop (on a fiber, or on the thread's stack when fibers are off) ------------
+
+void run_loop(JobSystem& system, State& s) {
   unsigned idle = 0;
   bool searching = false;
   auto stop_searching = [&] {
@@ -281,6 +475,19 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
     return s.searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
   };
   for (;;) {
+    // Fetched again every round: with fibers, this loop may continue on another worker
+    // after a job it ran was suspended and resumed elsewhere.
+    Worker& w = this_worker(s);
+    const int tier = w.placement.tier;
+    auto may_run = [&] { return tier == 1 || current_load(s) > w.threshold || w.has_local(); };
+    if (s.fibers) {
+      if (Fiber* ready = claim_ready(s, w, idle != 0)) {
+        if (searching && stop_searching()) s.parkers[1].notify_one_if_sleeping();
+        switch_to_scheduler(s, w.current, FiberAction::YieldTo, ready);
+        idle = 0;
+        continue;
+      }
+    }
     if (may_run()) {
       if (Job* job = find_job(s, w.slot.index)) {
         // The last searcher found work: there may be more, so get another worker looking.
@@ -289,6 +496,10 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
         idle = 0;
         continue;
       }
+    }
+    if (idle == 0 && !s.track_load) {  // just ran out of work: maybe the last job finished
+      detail::full_fence();
+      s.completion.notify_all_if_sleeping();
     }
     if (s.stop.load(std::memory_order_acquire)) break;
     if (tier == 1 && !searching) {
@@ -300,11 +511,84 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
       continue;
     }
     if (searching) stop_searching();
-    s.parkers[static_cast<std::size_t>(tier)].park_unless(
-        [&] { return s.stop.load(std::memory_order_acquire) || (may_run() && any_queued(s)); });
+    s.parkers[static_cast<std::size_t>(tier)].park_unless([&] {
+      return s.stop.load(std::memory_order_acquire) || (may_run() && any_queued(s)) ||
+             (s.fibers && any_ready_fiber(s));
+    });
     idle = 0;
+    if (tier == 1) {  // a woken worker counts as searching: if it finds work, it wakes the next
+      searching = true;
+      s.searching.fetch_add(1, std::memory_order_seq_cst);
+    }
   }
   if (searching) stop_searching();
+}
+
+void fiber_main(void* arg) {
+  auto* self = static_cast<Fiber*>(arg);
+  detail::fiber_started(self->ctx);
+  State& s = *self->state;
+  run_loop(*s.system, s);
+  self->action = FiberAction::Exit;
+  detail::exit_context(self->ctx, this_worker(s).scheduler);
+}
+
+// Runs on the worker thread's own stack: switches to a fiber and, when it switches back, does
+// what it asked. Publishing a suspended fiber happens here, after its stack is no longer in
+// use, so another worker can never resume a fiber that is still running.
+void run_scheduler(State& s, Worker& w) {
+  detail::init_thread_context(w.scheduler);
+  Fiber* next = w.idle_fibers.back();
+  w.idle_fibers.pop_back();
+  auto run = [&](Fiber* f) {
+    f->resumed_on = w.slot.index;
+    f->action = FiberAction::None;
+    w.current = f;
+    detail::switch_context(w.scheduler, f->ctx);
+    return w.current;
+  };
+  for (;;) {
+    Fiber* f = run(next);
+    switch (f->action) {
+      case FiberAction::Suspend: {
+        next = f->next;
+        {
+          std::lock_guard lock(w.waiting_lock);
+          w.waiting.push_back(f);
+          w.waiting_count.store(static_cast<std::uint32_t>(w.waiting.size()), std::memory_order_relaxed);
+        }
+        s.suspended.fetch_add(1, std::memory_order_seq_cst);
+        break;
+      }
+      case FiberAction::YieldTo:
+        w.idle_fibers.push_back(f);
+        next = f->next;
+        break;
+      case FiberAction::Exit:
+        // Stopping: every pooled fiber of this worker leaves its loop and exits too.
+        while (!w.idle_fibers.empty()) {
+          Fiber* g = w.idle_fibers.back();
+          w.idle_fibers.pop_back();
+          run(g);
+        }
+        w.current = nullptr;
+        return;
+      case FiberAction::None:
+        std::terminate();  // a fiber switched back without saying why
+    }
+  }
+}
+
+void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
+  t_worker = &w.slot;
+  t_running = &system;  // a worker only ever runs this system's jobs
+  if (pin && w.placement.cpu >= 0) pin_to(w.placement.cpu);
+  if (s.fibers) {
+    run_scheduler(s, w);
+  } else {
+    run_loop(system, s);
+  }
+  t_running = nullptr;
   t_worker = nullptr;
 }
 
@@ -314,6 +598,9 @@ JobSystem::JobSystem(JobSystemConfig config)
     : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs) {
   State& s = *state_;
   s.sink = config.sink ? config.sink : std::make_shared<StderrSink>();
+  s.system = this;
+  s.fibers = config.fibers;
+  s.fiber_stack_bytes = config.fiber_stack_bytes;
   const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
   if (config.strategy == Strategy::None) {
     s.plan = plan_workers(flat_topology(hw), Strategy::None, config.workers ? config.workers : hw);
@@ -331,6 +618,8 @@ JobSystem::JobSystem(JobSystemConfig config)
     s.plan = plan_workers(topo, config.strategy, config.workers);
   }
   if (config.thresholds) s.plan.thresholds = *config.thresholds;
+  for (const auto& placement : s.plan.workers)
+    if (placement.tier > 1) s.track_load = true;
 
   for (std::size_t i = 0; i < s.plan.workers.size(); ++i) {
     auto w = std::make_unique<Worker>(config.frame_arena_bytes);
@@ -340,6 +629,10 @@ JobSystem::JobSystem(JobSystemConfig config)
                    : w->placement.tier == 3 ? s.plan.thresholds.tier3
                                             : 0;
     w->victim = static_cast<std::uint32_t>(i + 1);
+    if (s.fibers) {  // the first fiber of each worker; more are made when jobs suspend
+      s.all_fibers.push_back(std::make_unique<Fiber>(s, s.fiber_stack_bytes));
+      w->idle_fibers.push_back(s.all_fibers.back().get());
+    }
     s.workers.push_back(std::move(w));
   }
   try {
@@ -383,26 +676,31 @@ void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept
 
 void JobSystem::submit(Job* job) {
   State& s = *state_;
-  const std::int64_t load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
   const auto p = static_cast<std::size_t>(job->priority);
   if (job->priority == Priority::High) s.queued_high.fetch_add(1, std::memory_order_relaxed);
   detail::WorkerSlot* slot = detail::current_worker();
-  if (slot && slot->system == this) {
+  const bool on_worker = slot && slot->system == this;
+  std::int64_t load = 0;
+  if (s.track_load) {
+    load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
+  } else if (on_worker) {
+    bump(s.workers[slot->index]->spawned);  // published by the deque push below
+  } else {
+    s.external_spawned.fetch_add(1, std::memory_order_seq_cst);
+  }
+  if (on_worker) {
     s.workers[slot->index]->deques[p].push(job);
   } else {
-    Injector& in = s.injectors[p];
-    std::lock_guard lock(in.mutex);
-    in.queue.push_back(job);
-    in.size.store(in.queue.size(), std::memory_order_release);
+    s.injectors[p].push(job);
   }
   wake_workers(s, static_cast<std::size_t>(load));
 }
 
-void JobSystem::wait(Counter& counter) {
-  State& s = *state_;
-  detail::WorkerSlot* slot = detail::current_worker();
-  const bool on_worker = slot && slot->system == this;
-  const std::uint32_t index = on_worker ? slot->index : kHelper;
+namespace {
+// Runs other jobs on top of the caller's stack until `counter` is zero: helper threads, and
+// workers when fibers are off (or a fiber stack could not be mapped).
+void help_wait(JobSystem& system, State& s, Counter& counter, std::uint32_t index) {
+  const bool on_worker = index != kHelper;
   const bool shallow = t_wait_depth < kMaxHelpDepth;
   struct Depth {
     Depth() noexcept { ++t_wait_depth; }
@@ -411,7 +709,7 @@ void JobSystem::wait(Counter& counter) {
   unsigned idle = 0;
   while (counter.value() != 0) {
     if (Job* job = shallow ? find_job(s, index) : pop_local(s, index)) {
-      execute(*this, s, job, index);
+      execute(system, s, job, index);
       idle = 0;
       continue;
     }
@@ -425,6 +723,27 @@ void JobSystem::wait(Counter& counter) {
     }
   }
 }
+}  // namespace
+
+void JobSystem::wait(Counter& counter) {
+  State& s = *state_;
+  if (counter.value() == 0) return;
+  const std::uint32_t index = current_index(*this);
+  if (index != kHelper && s.fibers) {
+    Fiber* self = s.workers[index]->current;
+    if (self->pinned == 0 && fiber_wait(s, counter)) return;
+    // No spare fiber: help on this stack, and keep this fiber on this worker meanwhile
+    // (nested waits help too), so the thread-local wait depth stays with its thread.
+    ++self->pinned;
+    struct Unpin {
+      Fiber* f;
+      ~Unpin() { --f->pinned; }
+    } unpin{self};
+    help_wait(*this, s, counter, index);
+    return;
+  }
+  help_wait(*this, s, counter, index);
+}
 
 void JobSystem::wait_idle() {
   State& s = *state_;
@@ -434,11 +753,11 @@ void JobSystem::wait_idle() {
   // Does not run jobs here: at the frame sync the workers run the frame's jobs, so the jobs
   // those spawn land in worker frame arenas instead of on the heap.
   unsigned idle = 0;
-  while (s.outstanding.load(std::memory_order_seq_cst) != 0) {
+  while (outstanding_jobs(s) != 0) {
     if (++idle < kSpinsBeforePark) {
       back_off(idle);
     } else {
-      s.completion.park_unless([&] { return s.outstanding.load(std::memory_order_seq_cst) == 0; });
+      s.completion.park_unless([&] { return outstanding_jobs(s) == 0; });
       idle = 0;
     }
   }
@@ -464,7 +783,7 @@ void JobSystem::end_frame() {
 
 bool JobSystem::reset_frame_arenas() {
   State& s = *state_;
-  const std::int64_t outstanding = s.outstanding.load(std::memory_order_seq_cst);
+  const std::int64_t outstanding = outstanding_jobs(s);
   std::int64_t frame_live = 0;
   for (const auto& w : s.workers) frame_live += w->arena.live_jobs();
   if (outstanding != 0 || frame_live != 0) {
@@ -485,6 +804,10 @@ bool JobSystem::reset_frame_arenas() {
 
 std::uint64_t JobSystem::frame_generation() const noexcept {
   return state_->generation.load(std::memory_order_acquire);
+}
+std::size_t JobSystem::current_worker_index() const noexcept {
+  const std::uint32_t index = current_index(*this);
+  return index == kHelper ? Context::kNotAWorker : index;
 }
 std::size_t JobSystem::worker_count() const noexcept {
   return state_->workers.size();
@@ -514,6 +837,12 @@ JobStats JobSystem::stats() const {
     st.frame_jobs += w->frame_jobs.load(std::memory_order_relaxed);
     st.heap_jobs += w->heap_jobs.load(std::memory_order_relaxed);
     st.executed_by_worker.push_back(w->executed.load(std::memory_order_relaxed));
+    st.fiber_suspensions += w->suspensions.load(std::memory_order_relaxed);
+    st.fiber_migrations += w->migrations.load(std::memory_order_relaxed);
+  }
+  {
+    std::lock_guard lock(state_->fibers_mutex);
+    st.fibers = s.all_fibers.size();
   }
   return st;
 }

@@ -33,7 +33,11 @@ struct JobSystemConfig {
   bool pin_threads = false;                  // pthread_setaffinity_np to the planned CPU
   bool frame_jobs = true;                    // store jobs spawned by workers in their arenas
   std::size_t frame_arena_bytes = std::size_t{1} << 20;
-  std::shared_ptr<DiagnosticSink> sink;  // default: StderrSink
+  // Workers run jobs on fibers: a job that waits on a counter is suspended and the worker runs
+  // other jobs on another fiber. Off: a waiting job runs other jobs on top of its own stack.
+  bool fibers = true;
+  std::size_t fiber_stack_bytes = std::size_t{256} << 10;  // each has a guard page below it
+  std::shared_ptr<DiagnosticSink> sink;                    // default: StderrSink
 };
 
 struct JobStats {
@@ -42,6 +46,9 @@ struct JobStats {
   std::uint64_t exceptions = 0;
   std::vector<std::uint64_t> executed_by_worker;
   std::uint64_t executed_by_helpers = 0;  // run by non-worker threads inside wait()
+  std::uint64_t fibers = 0;               // fiber stacks created (they are pooled and reused)
+  std::uint64_t fiber_suspensions = 0;    // waits that suspended a fiber
+  std::uint64_t fiber_migrations = 0;     // suspended fibers resumed by another worker
 };
 
 namespace detail {
@@ -63,7 +70,8 @@ class Context {
   Context(JobSystem& system, std::size_t worker) noexcept : system_(&system), worker_(worker) {}
 
   JobSystem& system() const noexcept { return *system_; }
-  std::size_t worker_index() const noexcept { return worker_; }  // kNotAWorker inside a helper
+  // kNotAWorker inside a helper. Kept current across wait(): a fiber may resume on another worker.
+  std::size_t worker_index() const noexcept { return worker_; }
   bool on_worker() const noexcept { return worker_ != kNotAWorker; }
 
   template <class F>
@@ -121,6 +129,9 @@ class JobSystem {
   std::uint64_t frame_generation() const noexcept;
 
   std::size_t worker_count() const noexcept;
+  // The worker the calling thread is, or Context::kNotAWorker. Read from thread-local storage
+  // on every call (never cached across a fiber switch).
+  std::size_t current_worker_index() const noexcept;
   const WorkerPlan& plan() const noexcept;
   std::size_t load() const noexcept;  // queued + running jobs
   JobStats stats() const;
@@ -161,11 +172,12 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
   }
   if (!job) {
     constexpr std::uint16_t align = alignof(Impl) > kHeapJobAlign ? alignof(Impl) : 0;
-    void* mem;
-    if constexpr (align != 0)
+    void* mem = nullptr;
+    if constexpr (align != 0) {  // constexpr: Clang rejects align_val_t{0} even in a dead branch
       mem = ::operator new (sizeof(Impl), std::align_val_t{align});
-    else
+    } else {
       mem = ::operator new(sizeof(Impl));
+    }
     try {
       job = ::new (mem) Impl(std::forward<F>(fn));
     } catch (...) {
@@ -230,6 +242,7 @@ void Context::spawn(Counter& counter, F&& fn, Priority p) {
 }
 inline void Context::wait(Counter& counter) {
   system_->wait(counter);
+  worker_ = system_->current_worker_index();  // the job may have been resumed on another worker
 }
 
 }  // namespace fa::jobs

@@ -1,0 +1,111 @@
+// The global injector for jobs spawned by non-worker threads: a bounded lock-free MPMC ring
+// (Vyukov's sequence-numbered cells), FIFO. Only when the ring is full does a push take the
+// overflow list's mutex; pops drain the ring first, so order is FIFO until the ring fills.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+namespace fa::jobs::detail {
+
+template <class T>
+class Injector {
+  static_assert(std::is_pointer_v<T>, "the injector stores pointers");
+
+  struct Cell {
+    std::atomic<std::size_t> seq{0};
+    T value = nullptr;  // written before `seq` publishes it, read after `seq` says so
+  };
+
+ public:
+  explicit Injector(std::size_t capacity = 4096) {
+    std::size_t cap = 2;
+    while (cap < capacity) cap <<= 1;
+    mask_ = cap - 1;
+    cells_ = std::make_unique<Cell[]>(cap);
+    for (std::size_t i = 0; i < cap; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
+  }
+
+  void push(T item) {
+    if (try_push_ring(item)) return;
+    std::lock_guard lock(overflow_mutex_);
+    overflow_.push_back(item);
+    overflow_size_.store(overflow_.size(), std::memory_order_release);
+  }
+
+  // nullptr when empty (or when the only pushes are still being published).
+  T pop() {
+    if (T item = try_pop_ring()) return item;
+    if (overflow_size_.load(std::memory_order_acquire) == 0) return nullptr;
+    std::lock_guard lock(overflow_mutex_);
+    if (overflow_.empty()) return nullptr;
+    T item = overflow_.front();
+    overflow_.pop_front();
+    overflow_size_.store(overflow_.size(), std::memory_order_release);
+    return item;
+  }
+
+  // Approximate, any thread.
+  std::size_t size_estimate() const noexcept {
+    const std::size_t head = dequeue_.load(std::memory_order_relaxed);
+    const std::size_t tail = enqueue_.load(std::memory_order_relaxed);
+    const std::size_t ring = tail > head ? tail - head : 0;
+    return ring + overflow_size_.load(std::memory_order_relaxed);
+  }
+  bool empty() const noexcept { return size_estimate() == 0; }
+
+ private:
+  bool try_push_ring(T item) noexcept {
+    std::size_t pos = enqueue_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      const std::size_t seq = cell.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos);
+      if (diff == 0) {
+        if (enqueue_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          cell.value = item;
+          cell.seq.store(pos + 1, std::memory_order_release);
+          return true;
+        }
+      } else if (diff < 0) {
+        return false;  // full
+      } else {
+        pos = enqueue_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  T try_pop_ring() noexcept {
+    std::size_t pos = dequeue_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      const std::size_t seq = cell.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos + 1);
+      if (diff == 0) {
+        if (dequeue_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          T item = cell.value;
+          cell.seq.store(pos + mask_ + 1, std::memory_order_release);
+          return item;
+        }
+      } else if (diff < 0) {
+        return nullptr;  // empty
+      } else {
+        pos = dequeue_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  std::unique_ptr<Cell[]> cells_;
+  std::size_t mask_ = 0;
+  alignas(64) std::atomic<std::size_t> enqueue_{0};
+  alignas(64) std::atomic<std::size_t> dequeue_{0};
+  alignas(64) std::atomic<std::size_t> overflow_size_{0};
+  std::mutex overflow_mutex_;
+  std::deque<T> overflow_;
+};
+
+}  // namespace fa::jobs::detail
