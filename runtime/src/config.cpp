@@ -36,6 +36,12 @@ std::optional<std::string> AllocConfig::validate() const {
     return "pool_reserve_size (" + std::to_string(pool_reserve_size) + ") must be at least one slab (" +
            std::to_string(pool_slab_size) + ")";
   if (pool_reserve_size > (std::size_t{1} << 44)) return "pool_reserve_size must be at most 16 TiB";
+  if (!(memory_pressure_fraction > 0.0 && memory_pressure_fraction <= 1.0))
+    return "memory_pressure_fraction must be in (0, 1] (got " + std::to_string(memory_pressure_fraction) +
+           ")";
+  if (frame_history_size > (std::size_t{1} << 20))
+    return "frame_history_size must be at most 1048576 frames (got " + std::to_string(frame_history_size) +
+           ")";
   return std::nullopt;
 }
 

@@ -18,8 +18,9 @@
 
 #include "diagnostic_tally.hpp"
 
-#include "tag_context.hpp"
 #include "frame_features_registry.hpp"
+#include "observer.hpp"
+#include "tag_context.hpp"
 
 namespace fa::detail {
 
@@ -89,9 +90,10 @@ class Instance {
 
   FrameMemoryResource frame_resource;
   PoolMemoryResource pool_resource;
-  FrameFeatureRegistry features;  // scratch pools, groups, handles, streaming
+  FrameFeatureRegistry features;     // scratch pools, groups, handles, streaming
   TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
   DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
+  Observer observer;                 // lifecycle events, profiler hooks, history, call sites
 
  private:
   void release_slab(SlabHeader* slab);

@@ -86,7 +86,7 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
 
 }  // namespace detail
 
-void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
+void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align, std::source_location loc) {
   if (!detail::is_pow2(align)) {
     report(Code::FA542,
            "pool allocation with alignment " + std::to_string(align) + ", which is not a power of two");
@@ -101,7 +101,10 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
     if (fits) {
       detail::ThreadState& ts = local();
       if (!ts.budgeted) {
-        if (void* p = detail::pool_take(*impl_, ts, cls)) return p;
+        if (void* p = detail::pool_take(*impl_, ts, cls)) {
+          detail::observe_alloc(*impl_, ts, AllocKind::Pool, p, size, loc);
+          return p;
+        }
       } else {
         const std::uint32_t bytes = detail::kClassSizes[cls];
         const detail::ChargeResult r = detail::charge(*this, *impl_, ts, bytes, false);
@@ -111,6 +114,7 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
         }
         if (void* p = detail::pool_take(*impl_, ts, cls)) {
           detail::record_charge(*impl_, p, r);
+          detail::observe_alloc(*impl_, ts, AllocKind::Pool, p, size, loc);
           return p;
         }
         detail::refund(*impl_, r.tag_plus_one, r.serial, bytes);
@@ -118,7 +122,7 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
       // Reservation used up: fall through to the heap path.
     }
   }
-  return heap_alloc_bytes(size, align);
+  return heap_alloc_bytes(size, align, loc);
 }
 
 bool SmartAlloc::owns_pool_block(const void* p) {
@@ -189,7 +193,9 @@ void SmartAlloc::pool_free_slow(void* p) {
                                                      std::memory_order_relaxed)) {
     }
     ts.pool_remote_frees.add(1);
+    detail::observe_remote_free(*impl_, ts, owner->index, bytes);
   }
+  detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
   ts.pool_stats.frees.add(1);
   ts.pool_stats.bytes_freed.add(bytes);
 }
