@@ -22,6 +22,7 @@
 #include <memory>
 #include <memory_resource>
 #include <new>
+#include <source_location>
 #include <string>
 #include <thread>
 
@@ -130,6 +131,32 @@ class FaFrameTagged {
   FaFrameTagged(const FaFrameTagged&) = delete;
   FaFrameTagged& operator=(const FaFrameTagged&) = delete;
   void* alloc(std::size_t, Req r) { return a_.frame_alloc_bytes(r.size, r.align); }
+  void reset() {
+    a_.end_frame();
+    a_.begin_frame();
+  }
+
+ private:
+  fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
+};
+
+// Call-site attribution. "fa+sites-off": attribution switched on and off again, requests pass
+// their location explicitly (what every caller's default argument does); the fast path never
+// reads it, so this must match "fa". "fa+sites-on": every request is counted per call site.
+template <bool SitesOn>
+class FaFrameSites {
+ public:
+  FaFrameSites() {
+    a_.set_call_site_attribution(true);
+    a_.set_call_site_attribution(SitesOn);
+    a_.begin_frame();
+  }
+  ~FaFrameSites() { a_.end_frame(); }
+  FaFrameSites(const FaFrameSites&) = delete;
+  FaFrameSites& operator=(const FaFrameSites&) = delete;
+  void* alloc(std::size_t, Req r) {
+    return a_.frame_alloc_bytes(r.size, r.align, std::source_location::current());
+  }
   void reset() {
     a_.end_frame();
     a_.begin_frame();
@@ -431,6 +458,8 @@ void add_frame(const char* shape) {
   add(base + "fa", &bm_frame<Shape, FaFrame>);
   add(base + "fa+tag", &bm_frame<Shape, FaFrameTagged<false>>);
   add(base + "fa+budget", &bm_frame<Shape, FaFrameTagged<true>>);
+  add(base + "fa+sites-off", &bm_frame<Shape, FaFrameSites<false>>);
+  add(base + "fa+sites-on", &bm_frame<Shape, FaFrameSites<true>>);
   add(base + "glibc", &bm_frame<Shape, GlibcFrame>);
   add(base + "pmr", &bm_frame<Shape, PmrFrame<true>>);
   add(base + "pmr-direct", &bm_frame<Shape, PmrFrame<false>>);

@@ -79,7 +79,8 @@ void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   if (inst.global_budget.active()) ctx.chain.push_back(&inst.global_budget);
   inst.tags.budgets_covering(ctx.current, ctx.chain);
   ts.budgeted = !ctx.chain.empty();
-  ts.pool_checked = ts.instrumented || ts.budgeted;
+  ts.observed = inst.observer.observing();
+  ts.pool_checked = ts.instrumented || ts.budgeted || ts.observed;
   FrameArena& a = ts.frame;
   // A newly budgeted thread takes the frame slow path until it is granted a credit.
   ctx.credit_end =
@@ -173,6 +174,20 @@ void Instance::emit_budget_event(const BudgetEvent& e) {
     cb = budget_callback_;
   }
   if (cb && *cb) (*cb)(e);
+  // Budget limits are also lifecycle events: soft = pressure, hard = exceeded.
+  if (e.kind != BudgetEventKind::SoftLimitExceeded && e.kind != BudgetEventKind::HardLimitExceeded) return;
+  const FrameEventKind kind = e.kind == BudgetEventKind::HardLimitExceeded ? FrameEventKind::BudgetExceeded
+                                                                           : FrameEventKind::MemoryPressure;
+  observer.count(kind);
+  if (!observer.events_enabled()) return;
+  FrameEvent fe;
+  fe.kind = kind;
+  fe.thread_index = e.thread_index;
+  fe.frame_number = e.frame_number;
+  fe.bytes = e.used;
+  fe.limit = e.limit;
+  fe.tag_path = e.tag_path;
+  observer.emit(fe);
 }
 
 void Instance::set_budget_callback(BudgetCallback cb) {

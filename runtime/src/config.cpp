@@ -39,6 +39,12 @@ std::optional<std::string> AllocConfig::validate() const {
   if (deferred.capacity == 0) return "deferred.capacity must be greater than zero";
   if (deferred.processing == DeferredProcessing::Incremental && deferred.incremental_batch == 0)
     return "deferred.incremental_batch must be greater than zero with DeferredProcessing::Incremental";
+  if (!(memory_pressure_fraction > 0.0 && memory_pressure_fraction <= 1.0))
+    return "memory_pressure_fraction must be in (0, 1] (got " + std::to_string(memory_pressure_fraction) +
+           ")";
+  if (frame_history_size > (std::size_t{1} << 20))
+    return "frame_history_size must be at most 1048576 frames (got " + std::to_string(frame_history_size) +
+           ")";
   return std::nullopt;
 }
 

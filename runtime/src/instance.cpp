@@ -32,6 +32,7 @@ Instance::Instance(SmartAlloc& alloc, const AllocConfig& cfg)
       id(next_instance_id.fetch_add(1, std::memory_order_relaxed)),
       frame_resource(alloc),
       pool_resource(alloc),
+      observer(cfg),
       sink_(std::make_shared<StderrSink>()) {
   region_size_ = config.pool_reserve_size & ~(config.pool_slab_size - 1);
   // Align the reservation to the slab size so a block's slab is found by masking.
@@ -43,6 +44,7 @@ Instance::Instance(SmartAlloc& alloc, const AllocConfig& cfg)
   const std::size_t tail = config.pool_slab_size - head;
   if (tail) ::munmap(region_ + region_size_, tail);
   heap_recently_freed.assign(64, nullptr);
+  observer.set_attribution(cfg.call_site_attribution);
 }
 
 Instance::~Instance() {
@@ -75,6 +77,7 @@ ThreadState* Instance::create_thread_state() {
   ts->frame.limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
   ts->pool_checked = ts->instrumented;
+  ts->observe = observer.add_thread();
   ThreadState* out = ts.get();
   {
     std::lock_guard lock(mutex_);
@@ -231,6 +234,8 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.deferred_processed = ts.deferred_processed.get();
   t.deferred_dropped = ts.deferred_dropped.load(std::memory_order_relaxed);
   t.deferred_refused = ts.deferred_refused.load(std::memory_order_relaxed);
+  t.last_frame_duration_ns = ts.observe->last_frame_ns.load(std::memory_order_relaxed);
+  t.last_frame_bytes = ts.observe->last_frame_bytes.load(std::memory_order_relaxed);
   return t;
 }
 

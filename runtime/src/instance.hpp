@@ -19,6 +19,7 @@
 #include "diagnostic_tally.hpp"
 
 #include "frame_features_registry.hpp"
+#include "observer.hpp"
 #include "tag_context.hpp"
 
 namespace fa::detail {
@@ -93,6 +94,7 @@ class Instance {
   FrameFeatureRegistry features;     // scratch pools, groups, handles, streaming
   TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
   DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
+  Observer observer;                 // lifecycle events, profiler hooks, history, call sites
 
  private:
   void release_slab(SlabHeader* slab);

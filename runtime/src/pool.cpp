@@ -182,7 +182,7 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
 
 }  // namespace detail
 
-void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
+void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align, std::source_location loc) {
   if (!detail::is_pow2(align)) {
     report(Code::FA542,
            "pool allocation with alignment " + std::to_string(align) + ", which is not a power of two");
@@ -197,7 +197,10 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
     if (fits) {
       detail::ThreadState& ts = local();
       if (!ts.budgeted) {
-        if (void* p = detail::pool_take(*impl_, ts, cls)) return p;
+        if (void* p = detail::pool_take(*impl_, ts, cls)) {
+          detail::observe_alloc(*impl_, ts, AllocKind::Pool, p, size, loc);
+          return p;
+        }
       } else {
         const std::uint32_t bytes = detail::kClassSizes[cls];
         const detail::ChargeResult r = detail::charge(*this, *impl_, ts, bytes, false);
@@ -207,6 +210,7 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
         }
         if (void* p = detail::pool_take(*impl_, ts, cls)) {
           detail::record_charge(*impl_, p, r);
+          detail::observe_alloc(*impl_, ts, AllocKind::Pool, p, size, loc);
           return p;
         }
         detail::refund(*impl_, r.tag_plus_one, r.serial, bytes);
@@ -214,7 +218,7 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align) {
       // Reservation used up: fall through to the heap path.
     }
   }
-  return heap_alloc_bytes(size, align);
+  return heap_alloc_bytes(size, align, loc);
 }
 
 std::size_t SmartAlloc::process_deferred(std::size_t max_blocks) {
@@ -285,7 +289,9 @@ void SmartAlloc::pool_free_slow(void* p) {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
     if (!detail::queue_remote_free(*this, *impl_, *slab->owner, b)) return;  // refused (FA204)
     ts.pool_remote_frees.add(1);
+    detail::observe_remote_free(*impl_, ts, owner->index, bytes);
   }
+  detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
   ts.pool_stats.frees.add(1);
   ts.pool_stats.bytes_freed.add(bytes);
 }

@@ -139,6 +139,7 @@ void SmartAlloc::begin_frame() {
   a.active.store(true, std::memory_order_relaxed);
   ts.tags->credit_end = reinterpret_cast<std::uintptr_t>(a.base);
   detail::update_frame_limit(ts);
+  detail::observe_frame_begin(*impl_, ts);
 }
 
 void SmartAlloc::end_frame() {
@@ -165,6 +166,8 @@ void SmartAlloc::end_frame() {
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
+  detail::observe_frame_end(*impl_, ts, used,
+                            ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
 }
 
 bool SmartAlloc::frame_active() const {
@@ -191,7 +194,7 @@ std::size_t SmartAlloc::frame_remaining() const {
   return room;
 }
 
-void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing) {
+void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc) {
   detail::ThreadState& ts = local();
   detail::FrameArena& a = ts.frame;
   auto fail = [&](Code code) -> void* {
@@ -237,7 +240,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     case detail::ThreadBudgetVerdict::Fail:
       return fail(Code::FA310);
     case detail::ThreadBudgetVerdict::Promote: {
-      void* q = pool_alloc_bytes(size, align);  // throws on failure, as the frame request would
+      void* q = pool_alloc_bytes(size, align, loc);  // throws on failure, as the frame request would
       ts.tags->promoted.push_back(q);
       ts.tags->promotions.fetch_add(1, std::memory_order_relaxed);
       return q;
@@ -265,12 +268,13 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
   detail::update_frame_limit(ts);
   ts.frame_stats.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
+  detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
   return reinterpret_cast<void*>(p);
 }
 
 // ---------------------------------------------------------------- heap
 
-void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align) {
+void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
   detail::ThreadState& ts = local();
   if (!detail::is_pow2(align)) {
     report(Code::FA542,
@@ -304,6 +308,7 @@ void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align) {
   }
   ts.heap_stats.allocations.add(1);
   ts.heap_stats.bytes_allocated.add(size);
+  detail::observe_alloc(*impl_, ts, AllocKind::Heap, p, size, loc);
   return p;
 }
 
@@ -378,6 +383,7 @@ void SmartAlloc::heap_free_named(void* p, const char* fn) {
   detail::ThreadState& ts = local();
   ts.heap_stats.frees.add(1);
   ts.heap_stats.bytes_freed.add(block.size);
+  detail::observe_free(*impl_, ts, AllocKind::Heap, p, block.size);
   if (impl_->config.debug_checks) std::memset(p, detail::kPoisonByte, block.size);
   ::operator delete(p, std::align_val_t(block.align));
 }

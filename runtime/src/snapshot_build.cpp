@@ -1,5 +1,5 @@
 // SmartAlloc::build_snapshot(): the live state of the instance in the schema-v1 shape.
-// Sites and promotions stay empty/zero until their statistics exist in the runtime.
+// Promotions stay zero until the runtime keeps per-instance promotion counts.
 #include <framealloc/snapshot.hpp>
 #include <framealloc/transfer.hpp>
 
@@ -46,6 +46,14 @@ Snapshot SmartAlloc::build_snapshot() const {
   // The building thread's frame count when it takes part, else the furthest thread's.
   const detail::ThreadState* self = current_thread_state_if_attached();
   s.frame = self ? self->frame.frames_completed.get() : most_frames;
+  if (self) s.duration_us = self->observe->last_frame_ns.load(std::memory_order_relaxed) / 1000;
+  s.events = event_counts().total();
+  for (const CallSiteStats& c : call_site_stats()) {
+    const SnapshotKind kind = c.kind == AllocKind::Frame  ? SnapshotKind::Frame
+                              : c.kind == AllocKind::Pool ? SnapshotKind::Pool
+                                                          : SnapshotKind::Heap;
+    s.sites.push_back({c.file, c.line, c.function, c.tag, kind, c.count, c.bytes});
+  }
 
   SnapshotSummary& sum = s.summary;
   sum.pool_bytes = st.pool.live_bytes();

@@ -25,8 +25,8 @@ std::uint64_t warn_bytes(const ThreadFrameBudget& b) {
 void update_frame_limit(ThreadState& ts) {
   FrameArena& a = ts.frame;
   if (!a.active.load(std::memory_order_relaxed)) return;
-  if (ts.instrumented) {
-    a.limit = a.base;  // every request takes the instrumented slow path
+  if (ts.instrumented || ts.observed) {
+    a.limit = a.base;  // every request takes the instrumented/observed slow path
     return;
   }
   const TagContext& ctx = *ts.tags;

@@ -22,10 +22,14 @@ namespace detail {
 
 void transfer_initiated(SmartAlloc& alloc) noexcept {
   alloc.transfer_counters().initiated.fetch_add(1, std::memory_order_release);
+  observe_simple(alloc.internal_instance(), alloc.current_thread_state_if_attached(),
+                 FrameEventKind::TransferInitiated);
 }
 
 void transfer_completed(SmartAlloc& alloc) noexcept {
   alloc.transfer_counters().completed.fetch_add(1, std::memory_order_release);
+  observe_simple(alloc.internal_instance(), alloc.current_thread_state_if_attached(),
+                 FrameEventKind::TransferCompleted);
 }
 
 void transfer_dropped(SmartAlloc& alloc, const char* type_name) noexcept {

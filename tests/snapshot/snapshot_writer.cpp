@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   const std::string_view mode = argv[2];
-  fa::SmartAlloc alloc(fa::AllocConfig::minimal().with_debug_checks(true));
+  fa::SmartAlloc alloc(fa::AllocConfig::minimal().with_debug_checks(true).with_call_site_attribution(true));
   alloc.set_diagnostic_sink(std::make_shared<fa::CollectingSink>());
   if (mode == "--frames" && argc == 4) {
     fa::SnapshotEmitter emitter(fa::SnapshotConfig{}

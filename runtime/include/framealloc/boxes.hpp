@@ -144,19 +144,31 @@ class HeapBox {
 };
 
 template <class T, class... Args>
-FrameBox<T> SmartAlloc::frame_box(Args&&... args) {
-  T* p = frame_alloc<T>(std::forward<Args>(args)...);
+FrameBox<T> SmartAlloc::frame_box(CallSite site, Args&&... args) {
+  T* p = frame_alloc<T>(site, std::forward<Args>(args)...);
   return FrameBox<T>(*this, local(), p);
 }
-
 template <class T, class... Args>
-PoolBox<T> SmartAlloc::pool_box(Args&&... args) {
-  return PoolBox<T>(*this, pool_alloc<T>(std::forward<Args>(args)...));
+FrameBox<T> SmartAlloc::frame_box(Args&&... args) {
+  return frame_box<T>(CallSite{}, std::forward<Args>(args)...);
 }
 
 template <class T, class... Args>
+PoolBox<T> SmartAlloc::pool_box(CallSite site, Args&&... args) {
+  return PoolBox<T>(*this, pool_alloc<T>(site, std::forward<Args>(args)...));
+}
+template <class T, class... Args>
+PoolBox<T> SmartAlloc::pool_box(Args&&... args) {
+  return pool_box<T>(CallSite{}, std::forward<Args>(args)...);
+}
+
+template <class T, class... Args>
+HeapBox<T> SmartAlloc::heap_box(CallSite site, Args&&... args) {
+  return HeapBox<T>(*this, heap_alloc<T>(site, std::forward<Args>(args)...));
+}
+template <class T, class... Args>
 HeapBox<T> SmartAlloc::heap_box(Args&&... args) {
-  return HeapBox<T>(*this, heap_alloc<T>(std::forward<Args>(args)...));
+  return heap_box<T>(CallSite{}, std::forward<Args>(args)...);
 }
 
 }  // namespace fa

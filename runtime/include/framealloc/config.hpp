@@ -55,6 +55,26 @@ struct AllocConfig {
   // Cross-thread pool frees (see DeferredConfig).
   DeferredConfig deferred;
 
+  // Observability (events.hpp, call_site.hpp, profiler.hpp). A frame that ends with more
+  // than this fraction of its arena used raises a MemoryPressure event; in (0, 1].
+  double memory_pressure_fraction = 0.9;
+  // Count allocations per call site from the start (see set_call_site_attribution()).
+  bool call_site_attribution = false;
+  // Completed-frame summaries kept for frame_history()/frame_graph(); 0 keeps none.
+  std::size_t frame_history_size = 240;
+
+  AllocConfig& with_memory_pressure_fraction(double fraction) {
+    memory_pressure_fraction = fraction;
+    return *this;
+  }
+  AllocConfig& with_call_site_attribution(bool on) {
+    call_site_attribution = on;
+    return *this;
+  }
+  AllocConfig& with_frame_history_size(std::size_t frames) {
+    frame_history_size = frames;
+    return *this;
+  }
   AllocConfig& with_frame_arena_size(std::size_t bytes) {
     frame_arena_size = bytes;
     return *this;

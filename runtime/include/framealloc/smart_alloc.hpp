@@ -8,16 +8,20 @@
 #include <memory>
 #include <memory_resource>
 #include <new>
+#include <source_location>
 #include <span>
 #include <type_traits>
 #include <utility>
 
 #include <framealloc/budgets.hpp>
+#include <framealloc/call_site.hpp>
 #include <framealloc/config.hpp>
 #include <framealloc/detail/thread_state.hpp>
 #include <framealloc/diagnostics.hpp>
+#include <framealloc/events.hpp>
 #include <framealloc/frame_features_fwd.hpp>
 #include <framealloc/phases.hpp>
+#include <framealloc/profiler.hpp>
 #include <framealloc/stats.hpp>
 #include <framealloc/tags.hpp>
 #include <framealloc/thread_budget.hpp>
@@ -36,7 +40,9 @@ struct TransferStats;
 struct Snapshot;
 namespace detail {
 struct TransferCounters;
-}
+class Instance;
+}  // namespace detail
+using SrcLoc = std::source_location;
 
 class SmartAlloc {
  public:
@@ -57,46 +63,65 @@ class SmartAlloc {
   std::size_t frame_used() const;
 
   // Reports FA001/FA003/FA542 and throws AllocError when the request cannot be served.
-  void* frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  // Every allocation function takes the caller's location for call-site attribution
+  // (call_site.hpp); variadic ones take an optional fa::here() first argument instead.
+  void* frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
+                          SrcLoc loc = SrcLoc::current());
   // Returns nullptr on exhaustion (silently) or misuse (FA001/FA542 reported; may throw
   // StrictModeError in strict mode).
-  void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
+                              SrcLoc loc = SrcLoc::current());
 
   // Constructs T in frame memory. ~T is never run: use frame_box() when it matters.
   template <class T, class... Args>
+  T* frame_alloc(CallSite site, Args&&... args) {
+    return ::new (frame_alloc_bytes(sizeof(T), alignof(T), site.location)) T(std::forward<Args>(args)...);
+  }
+  template <class T, class... Args>
   T* frame_alloc(Args&&... args) {
-    return ::new (frame_alloc_bytes(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
+    return frame_alloc<T>(CallSite{}, std::forward<Args>(args)...);
+  }
+  template <class T, class... Args>
+  T* try_frame_alloc(CallSite site, Args&&... args) {
+    void* mem = try_frame_alloc_bytes(sizeof(T), alignof(T), site.location);
+    return mem ? ::new (mem) T(std::forward<Args>(args)...) : nullptr;
   }
   template <class T, class... Args>
   T* try_frame_alloc(Args&&... args) {
-    void* mem = try_frame_alloc_bytes(sizeof(T), alignof(T));
-    return mem ? ::new (mem) T(std::forward<Args>(args)...) : nullptr;
+    return try_frame_alloc<T>(CallSite{}, std::forward<Args>(args)...);
   }
   // n value-initialised elements; an empty span for n == 0.
   template <class T>
-  std::span<T> frame_alloc_batch(std::size_t n) {
+  std::span<T> frame_alloc_batch(std::size_t n, SrcLoc loc = SrcLoc::current()) {
     if (n == 0) return {};
-    T* first = static_cast<T*>(frame_alloc_bytes(checked_bytes<T>(n, true), alignof(T)));
+    T* first = static_cast<T*>(frame_alloc_bytes(checked_bytes<T>(n, true), alignof(T), loc));
     return construct_batch(first, n);
   }
   template <class T>
-  std::span<T> try_frame_alloc_batch(std::size_t n) {
+  std::span<T> try_frame_alloc_batch(std::size_t n, SrcLoc loc = SrcLoc::current()) {
     if (n == 0) return {};
     const std::size_t bytes = checked_bytes<T>(n, false);
-    T* first = bytes ? static_cast<T*>(try_frame_alloc_bytes(bytes, alignof(T))) : nullptr;
+    T* first = bytes ? static_cast<T*>(try_frame_alloc_bytes(bytes, alignof(T), loc)) : nullptr;
     return first ? construct_batch(first, n) : std::span<T>{};
   }
   // Runs ~T when the box dies; debug builds report FA002 if it is used after its frame.
   template <class T, class... Args>
   FrameBox<T> frame_box(Args&&... args);
+  template <class T, class... Args>
+  FrameBox<T> frame_box(CallSite site, Args&&... args);
 
   // ---- Pool: thread-local size classes; larger or over-aligned objects use the heap path ----
-  void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
+                         SrcLoc loc = SrcLoc::current());
   // Any thread may free; blocks go back to the thread that owns them.
   void pool_free_bytes(void* p);
   template <class T, class... Args>
   T* pool_alloc(Args&&... args) {
-    void* mem = pool_alloc_bytes(sizeof(T), alignof(T));
+    return pool_alloc<T>(CallSite{}, std::forward<Args>(args)...);
+  }
+  template <class T, class... Args>
+  T* pool_alloc(CallSite site, Args&&... args) {
+    void* mem = pool_alloc_bytes(sizeof(T), alignof(T), site.location);
     if constexpr (std::is_nothrow_constructible_v<T, Args...>) {
       return ::new (mem) T(std::forward<Args>(args)...);
     } else {
@@ -119,13 +144,20 @@ class SmartAlloc {
   }
   template <class T, class... Args>
   PoolBox<T> pool_box(Args&&... args);
+  template <class T, class... Args>
+  PoolBox<T> pool_box(CallSite site, Args&&... args);
 
   // ---- Heap: system allocator with tracking (large objects) ----
-  void* heap_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t));
+  void* heap_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
+                         SrcLoc loc = SrcLoc::current());
   void heap_free_bytes(void* p);
   template <class T, class... Args>
   T* heap_alloc(Args&&... args) {
-    void* mem = heap_alloc_bytes(sizeof(T), alignof(T));
+    return heap_alloc<T>(CallSite{}, std::forward<Args>(args)...);
+  }
+  template <class T, class... Args>
+  T* heap_alloc(CallSite site, Args&&... args) {
+    void* mem = heap_alloc_bytes(sizeof(T), alignof(T), site.location);
     try {
       return ::new (mem) T(std::forward<Args>(args)...);
     } catch (...) {
@@ -144,6 +176,8 @@ class SmartAlloc {
   }
   template <class T, class... Args>
   HeapBox<T> heap_box(Args&&... args);
+  template <class T, class... Args>
+  HeapBox<T> heap_box(CallSite site, Args&&... args);
 
   // Takes back up to max_blocks of the calling thread's pool blocks that other threads
   // freed (all by default); returns how many. The way to process DeferredProcessing::Explicit.
@@ -229,6 +263,20 @@ class SmartAlloc {
   // ---- Observability ----
   AllocStats stats() const;
   ThreadStats thread_stats() const;  // calling thread
+  // Lifecycle events (events.hpp). An empty callback turns them off. The callback runs on the
+  // thread that caused the event and must not call on_frame_event() itself.
+  void on_frame_event(FrameEventCallback callback);
+  FrameEventCounts event_counts() const;
+  // Profiler hooks (profiler.hpp); empty hooks turn them off.
+  void set_profiler_hooks(ProfilerHooks hooks);
+  // The last AllocConfig::frame_history_size completed frames of all threads, oldest first.
+  std::vector<FrameRecord> frame_history() const;
+  FrameGraph frame_graph(std::uint32_t thread_index) const;  // one thread's series
+  // Call-site attribution (call_site.hpp). Other threads follow at their next begin_frame().
+  void set_call_site_attribution(bool on);
+  bool call_site_attribution() const noexcept;
+  std::vector<CallSiteStats> call_site_stats() const;             // since attribution began
+  std::vector<CallSiteStats> last_frame_call_site_stats() const;  // each thread's last frame
   void set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink);
   // Reports through the sink with this instance's context, then applies strict mode.
   void report(Code code, std::string message, std::vector<std::string> notes = {}, std::string help = {});
@@ -242,7 +290,8 @@ class SmartAlloc {
   TransferStats transfer_stats() const;
   // A snapshot of this instance's live state (<framealloc/snapshot.hpp>).
   Snapshot build_snapshot() const;
-  detail::TransferCounters& transfer_counters() const noexcept;  // internal, for TransferHandle
+  detail::TransferCounters& transfer_counters() const noexcept;            // internal, for TransferHandle
+  detail::Instance& internal_instance() const noexcept { return *impl_; }  // internal
   // ---- end of thread coordination and snapshots ----
 
   // Internal, used by the box types.
@@ -270,8 +319,8 @@ class SmartAlloc {
   }
 
   detail::ThreadState& attach_slow() const;
-  void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing);
-  void* pool_alloc_slow(std::size_t size, std::size_t align);
+  void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc);
+  void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc);
   void pool_free_slow(void* p);
   void heap_free_named(void* p, const char* fn);
   bool owns_heap_block_named(const void* p, const char* fn);
@@ -286,19 +335,20 @@ class SmartAlloc {
 
 // ---- inline fast paths ----
 
-inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align) {
+// The location is only passed on to the slow paths: the fast paths never read it.
+inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
   if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
     return p;
-  return frame_alloc_slow(size, align, true);
+  return frame_alloc_slow(size, align, true, loc);
 }
 
-inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align) {
+inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
   if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
     return p;
-  return frame_alloc_slow(size, align, false);
+  return frame_alloc_slow(size, align, false, loc);
 }
 
-inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align) {
+inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
   if (size - 1 < pool_max_ && align <= 16) [[likely]] {
     detail::ThreadState& ts = local();
     if (!ts.pool_checked) [[likely]] {
@@ -306,7 +356,7 @@ inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align) {
         return p;
     }
   }
-  return pool_alloc_slow(size, align);
+  return pool_alloc_slow(size, align, loc);
 }
 
 inline void SmartAlloc::pool_free_bytes(void* p) {

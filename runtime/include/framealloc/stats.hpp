@@ -40,9 +40,11 @@ struct ThreadStats {
   std::uint64_t pool_remote_frees = 0;
   // try_* requests that returned nullptr and non-try requests that threw.
   std::uint64_t failed_allocations = 0;
-  std::uint64_t frame_budget_limit = 0;     // per-thread frame budget, 0 when none
-  std::uint64_t frame_budget_exceeded = 0;  // requests that went over it (any policy)
-  std::uint64_t frame_promotions = 0;       // requests the Promote policy served from the pool
+  std::uint64_t frame_budget_limit = 0;      // per-thread frame budget, 0 when none
+  std::uint64_t frame_budget_exceeded = 0;   // requests that went over it (any policy)
+  std::uint64_t frame_promotions = 0;        // requests the Promote policy served from the pool
+  std::uint64_t last_frame_duration_ns = 0;  // begin_frame() to end_frame() of the last completed frame
+  std::uint64_t last_frame_bytes = 0;        // bytes that frame used (alignment padding included)
   // The deferred-free queue of this thread's pool blocks (freed by other threads).
   std::uint64_t deferred_depth = 0;      // queued now
   std::uint64_t deferred_processed = 0;  // taken back so far

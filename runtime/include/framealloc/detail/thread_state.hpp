@@ -15,8 +15,9 @@ namespace fa::detail {
 
 class Instance;
 struct ThreadState;
-struct TagContext;   // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
-struct BlockCharge;  // the budget charge of one pool block (runtime/src/tag_context.hpp)
+struct TagContext;     // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
+struct BlockCharge;    // the budget charge of one pool block (runtime/src/tag_context.hpp)
+struct ThreadObserve;  // frame timing and call-site tables (runtime/src/observer.hpp)
 
 struct FreeBlock {
   FreeBlock* next;
@@ -68,7 +69,8 @@ struct ThreadState {
   std::thread::id thread_id;
   bool instrumented = false;  // debug checks, ASan or Valgrind: take the instrumented paths
   bool budgeted = false;      // a budget applies to this thread's allocations: charge them
-  bool pool_checked = false;  // instrumented || budgeted: pool requests take the slow path
+  bool observed = false;      // profiler hooks or call-site attribution: every request takes the slow path
+  bool pool_checked = false;  // instrumented || budgeted || observed: pool requests take the slow path
   std::atomic<bool> exited{false};
 
   FrameArena frame;
@@ -90,8 +92,9 @@ struct ThreadState {
   // Heap bytes allocated by this thread and not yet freed; updated under the heap mutex.
   std::uint64_t heap_outstanding = 0;
 
-  TagContext* tags = nullptr;  // owned by the Instance
-  FrameFeatureState features;  // retained allocations, checkpoint bookkeeping
+  TagContext* tags = nullptr;        // owned by the Instance
+  ThreadObserve* observe = nullptr;  // owned by the Instance's Observer
+  FrameFeatureState features;        // retained allocations, checkpoint bookkeeping
 };
 
 // Single-entry cache of (instance, state) for the calling thread: the fast path is one

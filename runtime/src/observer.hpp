@@ -1,0 +1,107 @@
+// Per-instance observability state: lifecycle-event callback and counts, profiler hooks,
+// the frame history ring and per-thread call-site tables. Everything here is reached from
+// slow paths only; the inline fast paths never look at it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <source_location>
+#include <unordered_map>
+#include <vector>
+
+#include <framealloc/call_site.hpp>
+#include <framealloc/config.hpp>
+#include <framealloc/events.hpp>
+#include <framealloc/profiler.hpp>
+
+namespace fa::detail {
+
+struct ThreadState;
+class Instance;
+
+struct SiteKey {
+  const char* file;
+  const char* function;
+  std::uint32_t line;
+  std::uint32_t tag;
+  AllocKind kind;
+  bool operator==(const SiteKey&) const = default;
+};
+struct SiteKeyHash {
+  std::size_t operator()(const SiteKey& k) const noexcept;
+};
+struct SiteCount {
+  std::uint64_t count = 0, bytes = 0;
+};
+using SiteTable = std::unordered_map<SiteKey, SiteCount, SiteKeyHash>;
+
+// One per thread and instance.
+struct ThreadObserve {
+  std::chrono::steady_clock::time_point frame_began{};  // owner only
+  std::atomic<std::uint64_t> last_frame_ns{0}, last_frame_bytes{0};
+  std::mutex sites_mutex;  // the tables are read by stats on other threads
+  SiteTable frame_sites, total_sites, last_frame_sites;
+};
+
+class Observer {
+ public:
+  explicit Observer(const AllocConfig& config);
+
+  ThreadObserve* add_thread();
+  std::vector<ThreadObserve*> threads() const;
+
+  // ---- lifecycle events ----
+  void set_callback(FrameEventCallback cb);
+  bool events_enabled() const noexcept { return events_on_.load(std::memory_order_relaxed); }
+  void emit(const FrameEvent& e);  // when enabled
+  void count(FrameEventKind k) noexcept {
+    counts_[static_cast<std::size_t>(k)].fetch_add(1, std::memory_order_relaxed);
+  }
+  std::uint64_t counted(FrameEventKind k) const noexcept {
+    return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed);
+  }
+  std::uint64_t pressure_bytes(std::size_t capacity) const noexcept;
+
+  // ---- profiler hooks and attribution: both route every request through the slow paths ----
+  void set_hooks(ProfilerHooks hooks);
+  std::shared_ptr<const ProfilerHooks> hooks() const;
+  bool hooks_on() const noexcept { return hooks_on_.load(std::memory_order_relaxed); }
+  void set_attribution(bool on) noexcept { sites_on_.store(on, std::memory_order_relaxed); }
+  bool attribution() const noexcept { return sites_on_.load(std::memory_order_relaxed); }
+  bool observing() const noexcept { return hooks_on() || attribution(); }
+
+  // ---- history ring ----
+  void push_history(const FrameRecord& s);
+  std::vector<FrameRecord> history() const;
+
+  const double pressure_fraction;
+
+ private:
+  mutable std::mutex mutex_;  // callback, hooks, threads
+  std::shared_ptr<const FrameEventCallback> callback_;
+  std::shared_ptr<const ProfilerHooks> hooks_;
+  std::atomic<bool> events_on_{false}, hooks_on_{false}, sites_on_{false};
+  std::atomic<std::uint64_t> counts_[kFrameEventKinds] = {};
+  std::vector<std::unique_ptr<ThreadObserve>> threads_;
+
+  mutable std::mutex history_mutex_;
+  std::deque<FrameRecord> history_;
+  const std::size_t history_capacity_;
+};
+
+// Hooks called by the allocation paths (observer.cpp).
+void observe_frame_begin(Instance& inst, ThreadState& ts);
+void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std::uint64_t allocations);
+void observe_alloc(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes,
+                   const std::source_location& loc);
+void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes);
+void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_index, std::uint64_t bytes);
+void observe_simple(Instance& inst, const ThreadState* ts, FrameEventKind kind);
+// Aggregated sites of every thread: cumulative, or each thread's last completed frame.
+std::vector<CallSiteStats> collect_sites(Instance& inst, bool last_frame_only);
+
+}  // namespace fa::detail
