@@ -27,6 +27,8 @@ const char* to_string(FrameEventKind kind) noexcept {
       return "MemoryPressure";
     case FrameEventKind::BudgetExceeded:
       return "BudgetExceeded";
+    case FrameEventKind::DeferredProcessed:
+      return "DeferredProcessed";
   }
   return "?";
 }
@@ -211,6 +213,14 @@ void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_in
   FrameEvent e = event_of(FrameEventKind::CrossThreadFreeQueued, &ts);
   e.other_thread = owner_index;
   e.bytes = bytes;
+  inst.observer.emit(e);
+}
+
+void observe_deferred_processed(Instance& inst, ThreadState& ts, std::uint64_t blocks) {
+  inst.observer.count(FrameEventKind::DeferredProcessed);
+  if (!inst.observer.events_enabled()) return;
+  FrameEvent e = event_of(FrameEventKind::DeferredProcessed, &ts);
+  e.blocks = blocks;
   inst.observer.emit(e);
 }
 

@@ -99,6 +99,7 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
 void observe_alloc(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes,
                    const std::source_location& loc);
 void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes);
+void observe_deferred_processed(Instance& inst, ThreadState& ts, std::uint64_t blocks);
 void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_index, std::uint64_t bytes);
 void observe_simple(Instance& inst, const ThreadState* ts, FrameEventKind kind);
 // Aggregated sites of every thread: cumulative, or each thread's last completed frame.

@@ -36,6 +36,7 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
   }
   ts.remote_depth.fetch_sub(n, std::memory_order_relaxed);
   ts.deferred_processed.add(n);
+  if (n) observe_deferred_processed(inst, ts, n);
   return n;
 }
 
@@ -289,7 +290,7 @@ void SmartAlloc::pool_free_slow(void* p) {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
     if (!detail::queue_remote_free(*this, *impl_, *slab->owner, b)) return;  // refused (FA204)
     ts.pool_remote_frees.add(1);
-    detail::observe_remote_free(*impl_, ts, owner->index, bytes);
+    detail::observe_remote_free(*impl_, ts, slab->owner->index, bytes);
   }
   detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
   ts.pool_stats.frees.add(1);

@@ -138,6 +138,23 @@ TEST_P(Deferred, SnapshotShowsDepthAndProcessedCounts) {
   EXPECT_EQ(h.alloc.build_snapshot().deferred.processed_this_frame, 0u);
 }
 
+TEST_P(Deferred, ProcessingIsAnEventWithTheBlockCount) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  std::vector<fa::FrameEvent> events;
+  h.alloc.on_frame_event([&](const fa::FrameEvent& e) {
+    if (e.kind == fa::FrameEventKind::DeferredProcessed) events.push_back(e);
+  });
+  free_remotely(h.alloc, 5);
+  EXPECT_TRUE(events.empty());
+  h.alloc.process_deferred(2);
+  h.alloc.process_deferred();
+  h.alloc.process_deferred();  // nothing left: no event
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].blocks, 2u);
+  EXPECT_EQ(events[1].blocks, 3u);
+  EXPECT_EQ(h.alloc.event_counts().of(fa::FrameEventKind::DeferredProcessed), 2u);
+}
+
 TEST(DeferredConfig, BadValuesAreRejected) {
   EXPECT_THROW(fa::SmartAlloc(fa::AllocConfig::minimal().with_deferred({.capacity = 0})),
                std::invalid_argument);

@@ -16,8 +16,9 @@ enum class FrameEventKind : std::uint8_t {
   TransferCompleted,      // TransferHandle::receive()
   MemoryPressure,         // frame above AllocConfig::memory_pressure_fraction, or a budget soft limit
   BudgetExceeded,         // a global/tag budget hard limit refused an allocation
+  DeferredProcessed,      // the owner took back `blocks` pool blocks other threads had freed
 };
-inline constexpr std::size_t kFrameEventKinds = 7;
+inline constexpr std::size_t kFrameEventKinds = 8;
 
 const char* to_string(FrameEventKind kind) noexcept;
 
@@ -30,6 +31,7 @@ struct FrameEvent {
   std::uint64_t peak_bytes = 0;    // FrameEnd
   std::uint64_t limit = 0;         // MemoryPressure/BudgetExceeded: threshold or limit in bytes
   std::uint32_t other_thread = 0;  // CrossThreadFreeQueued: the block's owner
+  std::uint64_t blocks = 0;        // DeferredProcessed: blocks taken back
   std::string tag_path;            // MemoryPressure/BudgetExceeded from a budget: its tag ("" global)
 };
 
