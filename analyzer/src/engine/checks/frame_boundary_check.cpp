@@ -38,14 +38,14 @@ void map_loops(const clang::Stmt* s, const clang::Stmt* loop,
 class FrameBoundaryCheck final : public Check {
  public:
   void check_function(const clang::FunctionDecl& fn, CheckContext& cx) override {
-    if (fn.isMain()) analyse(fn, nullptr, cx);
+    analyse(fn, nullptr, fn.isMain(), cx);
     // Every thread or job started here begins with no frame of its own.
     std::vector<const clang::Expr*> spawns;
     collect_spawns(fn.getBody(), cx.api, spawns);
     for (const clang::Expr* spawn : spawns) {
       for (const clang::Expr* arg : spawn_args(spawn)) {
         const clang::FunctionDecl* body = spawned_function(arg);
-        if (body != nullptr && body->hasBody()) analyse(*body, spawn, cx);
+        if (body != nullptr && body->hasBody()) analyse(*body, spawn, true, cx);
       }
     }
   }
@@ -62,8 +62,10 @@ class FrameBoundaryCheck final : public Check {
     for (const clang::Stmt* child : s->children()) collect_spawns(child, api, out);
   }
 
-  // `spawn` is null for main(), else where the thread running `fn` was started.
-  void analyse(const clang::FunctionDecl& fn, const clang::Expr* spawn, CheckContext& cx) {
+  // `spawn`: where the thread running `fn` was started (null otherwise). `closed_at_entry`: no
+  // frame is active when `fn` starts (main and thread bodies); otherwise the caller may have one.
+  void analyse(const clang::FunctionDecl& fn, const clang::Expr* spawn, bool closed_at_entry,
+               CheckContext& cx) {
     if (!contains_api(fn.getBody(), cx.api, ApiKind::FrameAlloc)) return;
     clang::CFG::BuildOptions opts;
     opts.setAllAlwaysAdd();
@@ -75,7 +77,7 @@ class FrameBoundaryCheck final : public Check {
     std::set<unsigned> visited;
     std::map<const clang::Expr*, const clang::Expr*> findings;  // allocation -> what closed the frame
     std::vector<std::pair<const clang::CFGBlock*, std::pair<bool, const clang::Expr*>>> work{
-        {&cfg->getEntry(), {true, nullptr}}};
+        {&cfg->getEntry(), {closed_at_entry, nullptr}}};
     for (int guard = 0; !work.empty() && guard < 100000; ++guard) {
       auto [b, st] = work.back();
       work.pop_back();
