@@ -24,14 +24,12 @@ const clang::Expr* condition_of(const clang::Stmt* loop) {
   return nullptr;
 }
 
-// A loop bounded by a count or a container: range-for, or a relational / != comparison.
-bool is_counted(const clang::Stmt* loop) {
-  if (llvm::isa<clang::CXXForRangeStmt>(loop)) return true;
-  const clang::Expr* cond = condition_of(loop);
-  if (cond == nullptr) return false;
+// A comparison bounds the loop by a count or an end; `a && b` / `a || b` when either side does.
+bool is_counting(const clang::Expr* cond) {
   cond = cond->IgnoreParenImpCasts();
   if (const auto* bo = llvm::dyn_cast<clang::BinaryOperator>(cond)) {
-    return bo->isRelationalOp() || bo->getOpcode() == clang::BO_NE || bo->isLogicalOp();
+    if (bo->isLogicalOp()) return is_counting(bo->getLHS()) || is_counting(bo->getRHS());
+    return bo->isRelationalOp() || bo->getOpcode() == clang::BO_NE;
   }
   if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(cond)) {
     auto k = op->getOperator();
@@ -39,6 +37,13 @@ bool is_counted(const clang::Stmt* loop) {
            k == clang::OO_GreaterEqual || k == clang::OO_ExclaimEqual;
   }
   return false;
+}
+
+// A loop bounded by a count or a container: range-for, or a counting condition.
+bool is_counted(const clang::Stmt* loop) {
+  if (llvm::isa<clang::CXXForRangeStmt>(loop)) return true;
+  const clang::Expr* cond = condition_of(loop);
+  return cond != nullptr && is_counting(cond);
 }
 
 bool contains_call(const clang::Stmt* s, std::string_view name) {
