@@ -8,6 +8,8 @@
 #include "ast_util.hpp"
 #include "check.hpp"
 
+#include <clang/AST/ExprCXX.h>
+
 namespace fa::check {
 namespace {
 

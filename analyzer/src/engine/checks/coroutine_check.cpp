@@ -7,6 +7,7 @@
 //        resumption, one frame) is fine. Allocations already reported as FA603 are not repeated.
 #include "check.hpp"
 
+#include <clang/AST/ExprCXX.h>
 #include <clang/AST/StmtCXX.h>
 
 #include <set>

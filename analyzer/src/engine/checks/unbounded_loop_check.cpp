@@ -6,6 +6,7 @@
 #include "ast_util.hpp"
 #include "check.hpp"
 
+#include <clang/AST/ExprCXX.h>
 #include <clang/AST/StmtCXX.h>
 
 #include <array>
