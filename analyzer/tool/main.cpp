@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -173,6 +175,18 @@ int main(int argc, char** argv) {
     FormatOptions fo{
         root.empty() ? std::filesystem::current_path().string() : std::filesystem::absolute(root).string(),
         fa::kVersion};
+    Policy policy;
+    policy.deny = {deny.begin(), deny.end()};
+    policy.allow = {allow.begin(), allow.end()};
+    policy.only = {only.begin(), only.end()};
+    policy.skip = {skip.begin(), skip.end()};
+    policy.deny_warnings = deny_warnings;
+    if (min_severity == "hint") policy.min_severity = fa::Severity::Hint;
+    if (min_severity == "warning") policy.min_severity = fa::Severity::Warning;
+    if (min_severity == "error") policy.min_severity = fa::Severity::Error;
+    std::optional<std::multiset<std::string>> baseline_set;
+    if (!baseline.empty()) baseline_set = parse_baseline(read_file(baseline), baseline);
+
     Report report;
     if (*show_cmd) {
       report = report_from_json_document(read_file(show_file));
@@ -194,21 +208,23 @@ int main(int argc, char** argv) {
           std::cerr << "[" << i << "/" << n << "] " << f << "\n";
         };
       }
-      if (fail_fast) req.jobs = 1;
+      if (fail_fast) {
+        // Stop at the first TU that would fail the run on its own: a tool error, or a finding
+        // that still fails after the policy and the baseline.
+        req.stop_after = [&](const std::vector<Finding>& found, bool tool_error) {
+          if (tool_error) return true;
+          Report one;
+          one.findings = found;
+          apply_policy(one, policy);
+          if (baseline_set) apply_baseline(one, *baseline_set, fo.root);
+          return fails(one, policy);
+        };
+      }
       report = analyze(req);
     }
 
-    Policy policy;
-    policy.deny = {deny.begin(), deny.end()};
-    policy.allow = {allow.begin(), allow.end()};
-    policy.only = {only.begin(), only.end()};
-    policy.skip = {skip.begin(), skip.end()};
-    policy.deny_warnings = deny_warnings;
-    if (min_severity == "hint") policy.min_severity = fa::Severity::Hint;
-    if (min_severity == "warning") policy.min_severity = fa::Severity::Warning;
-    if (min_severity == "error") policy.min_severity = fa::Severity::Error;
     apply_policy(report, policy);
-    if (!baseline.empty()) apply_baseline(report, parse_baseline(read_file(baseline), baseline), fo.root);
+    if (baseline_set) apply_baseline(report, *baseline_set, fo.root);
     if (!write_baseline_path.empty()) write_file(write_baseline_path, write_baseline(report, fo.root));
 
     const std::string doc = format_report(report, *parse_format(format_name), fo);

@@ -45,7 +45,7 @@ constexpr std::array<std::string_view, 6> kSingleLineFields = {"code",     "name
 
 // Category <-> hundreds digit of the code number.
 constexpr std::array<std::string_view, 10> kCategoryByHundred = {
-    "frame", "engine", "thread", "budget", "handle", "behavior", "lifetime", "coroutine", "tag", "internal"};
+    "frame", "engine", "thread", "budget", "handle", "behavior", "lifetime", "tag", "tag", "internal"};
 
 constexpr std::array<std::string_view, 3> kSeverities = {"error", "warning", "hint"};
 constexpr std::array<std::string_view, 3> kOrigins = {"runtime", "static", "both"};

@@ -106,8 +106,8 @@ TEST(CatalogRules, CodesAndNamesAreWellFormedAndUnique) {
 
 TEST(CatalogRules, CategoryMatchesHundredsDigit) {
   static const std::map<int, std::string> kCategoryByHundred = {
-      {0, "frame"},    {1, "engine"},   {2, "thread"},    {3, "budget"}, {4, "handle"},
-      {5, "behavior"}, {6, "lifetime"}, {7, "coroutine"}, {8, "tag"},    {9, "internal"}};
+      {0, "frame"},    {1, "engine"},   {2, "thread"}, {3, "budget"}, {4, "handle"},
+      {5, "behavior"}, {6, "lifetime"}, {7, "tag"},    {8, "tag"},    {9, "internal"}};
   for (const json& entry : catalog().at("codes")) {
     const auto code = entry.at("code").get<std::string>();
     ASSERT_EQ(code.size(), 5u) << code;
@@ -150,7 +150,7 @@ constexpr auto RT = fa::Origin::Runtime;
 constexpr auto ST = fa::Origin::Static;
 constexpr auto BO = fa::Origin::Both;
 
-constexpr std::array<Expected, 40> kExpected = {{
+constexpr std::array<Expected, 45> kExpected = {{
     {fa::Code::FA001, "FA001", "frame-alloc-outside-frame", "frame", E, BO},
     {fa::Code::FA002, "FA002", "frame-reference-escaped", "frame", E, BO},
     {fa::Code::FA003, "FA003", "frame-arena-exhausted", "frame", E, RT},
@@ -186,10 +186,15 @@ constexpr std::array<Expected, 40> kExpected = {{
     {fa::Code::FA510, "FA510", "pool-used-as-scratch", "behavior", H, RT},
     {fa::Code::FA520, "FA520", "promotion-churn", "behavior", W, RT},
     {fa::Code::FA530, "FA530", "heap-in-hot-path", "behavior", W, BO},
+    {fa::Code::FA531, "FA531", "unbounded-frame-alloc-loop", "behavior", W, ST},
     {fa::Code::FA540, "FA540", "double-free", "behavior", E, RT},
     {fa::Code::FA541, "FA541", "foreign-pointer-free", "behavior", E, RT},
     {fa::Code::FA542, "FA542", "invalid-alignment", "behavior", E, RT},
     {fa::Code::FA601, "FA601", "use-after-end-frame", "lifetime", E, ST},
+    {fa::Code::FA602, "FA602", "frame-alloc-in-coroutine", "lifetime", W, ST},
+    {fa::Code::FA603, "FA603", "frame-value-across-await", "lifetime", E, ST},
+    {fa::Code::FA701, "FA701", "unknown-tag", "tag", W, ST},
+    {fa::Code::FA702, "FA702", "tag-mismatch", "tag", W, ST},
     {fa::Code::FA901, "FA901", "internal-error", "internal", E, BO},
 }};
 

@@ -23,6 +23,10 @@ struct Request {
   std::chrono::seconds timeout{300};  // per TU, when isolated
   // Called as each TU finishes (index is 1-based, in completion order).
   std::function<void(std::size_t index, std::size_t total, const std::string& file)> on_progress;
+  // --fail-fast: called with each finished TU's findings (and whether it was a tool error); when it
+  // returns true no further TU is started, the running ones finish, and the report lists only the
+  // TUs that were analysed.
+  std::function<bool(const std::vector<Finding>& findings, bool tool_error)> stop_after;
   // Source text overrides (the LSP's unsaved buffers): path -> contents.
   std::vector<std::pair<std::string, std::string>> overlays;
 };

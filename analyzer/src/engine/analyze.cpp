@@ -2,6 +2,7 @@
 // isolated, so a crashing or hanging TU becomes a tool error for that TU alone.
 #include "fa_check/analyzer.hpp"
 #include "fa_check/report_json.hpp"
+#include "path_glob.hpp"
 #include "tu_runner.hpp"
 
 #include <clang/Tooling/CompilationDatabase.h>
@@ -36,9 +37,7 @@ std::string absolute(const std::string& p) {
 
 bool excluded(const std::string& file, const std::vector<std::string>& globs) {
   for (const std::string& g : globs) {
-    if (fnmatch(g.c_str(), file.c_str(), 0) == 0) return true;
-    // A relative glob also matches anywhere below the root: "third_party/*" matches ".../third_party/x.cpp".
-    if (!g.empty() && g.front() != '/' && fnmatch(("*/" + g).c_str(), file.c_str(), 0) == 0) return true;
+    if (matches_glob(file, g)) return true;
   }
   return false;
 }
@@ -97,8 +96,9 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
   std::size_t next = 0;
   std::size_t finished = 0;
   const unsigned jobs = std::max(1u, request.jobs);
-  while (finished < files.size()) {
-    while (running.size() < jobs && next < files.size()) {
+  bool stopping = false;
+  while (finished < next || (!stopping && next < files.size())) {
+    while (!stopping && running.size() < jobs && next < files.size()) {
       int fds[2];
       if (::pipe(fds) != 0) throw RequestError(std::string("pipe: ") + std::strerror(errno));
       std::fflush(nullptr);
@@ -156,10 +156,15 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
       }
       ++finished;
       if (request.on_progress) request.on_progress(finished, files.size(), files[w.index]);
+      if (request.stop_after &&
+          request.stop_after(results[w.index].findings, results[w.index].error.has_value())) {
+        stopping = true;
+      }
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
       polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
+  results.resize(next);  // TUs never started (fail-fast) are not part of the report
   return results;
 }
 
@@ -202,9 +207,12 @@ Report analyze(const Request& request) {
     for (std::size_t i = 0; i < kept.size(); ++i) {
       results.push_back(analyze_tu(*db, kept[i], request));
       if (request.on_progress) request.on_progress(i + 1, kept.size(), kept[i]);
+      if (request.stop_after && request.stop_after(results.back().findings, results.back().error.has_value()))
+        break;
     }
   }
   Report report;
+  kept.resize(results.size());
   report.files = kept;
   for (std::size_t i = 0; i < kept.size(); ++i) {
     if (results[i].error) report.errors.push_back(TuError{kept[i], *results[i].error});

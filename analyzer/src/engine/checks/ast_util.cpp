@@ -1,6 +1,7 @@
 #include "ast_util.hpp"
 
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/StmtCXX.h>
 
 namespace fa::check {
 
@@ -14,7 +15,7 @@ bool contains_api(const clang::Stmt* s, const FrameApi& api, ApiKind kind) {
   return false;
 }
 
-const clang::Stmt* spawned_body(const clang::Expr* arg) {
+const clang::FunctionDecl* spawned_function(const clang::Expr* arg) {
   const clang::Expr* e = arg->IgnoreParenImpCasts();
   while (true) {
     if (const auto* m = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(e)) {
@@ -28,17 +29,20 @@ const clang::Stmt* spawned_body(const clang::Expr* arg) {
       break;
     }
   }
-  if (const auto* l = llvm::dyn_cast<clang::LambdaExpr>(e)) return l->getBody();
+  if (const auto* l = llvm::dyn_cast<clang::LambdaExpr>(e)) return l->getCallOperator();
   if (const auto* u = llvm::dyn_cast<clang::UnaryOperator>(e);
       u != nullptr && u->getOpcode() == clang::UO_AddrOf) {
     e = u->getSubExpr()->IgnoreParenImpCasts();
   }
   if (const auto* d = llvm::dyn_cast<clang::DeclRefExpr>(e)) {
-    if (const auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d->getDecl())) {
-      if (const clang::FunctionDecl* def = fn->getDefinition()) return def->getBody();
-    }
+    if (const auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d->getDecl())) return fn->getDefinition();
   }
   return nullptr;
+}
+
+const clang::Stmt* spawned_body(const clang::Expr* arg) {
+  const clang::FunctionDecl* fn = spawned_function(arg);
+  return fn != nullptr ? fn->getBody() : nullptr;
 }
 
 std::vector<const clang::Expr*> spawn_args(const clang::Expr* spawn) {
@@ -49,6 +53,18 @@ std::vector<const clang::Expr*> spawn_args(const clang::Expr* spawn) {
     for (const clang::Expr* a : ctor->arguments()) out.push_back(a);
   }
   return out;
+}
+
+bool calls(const clang::Expr* e, std::string_view name) {
+  const clang::NamedDecl* callee = nullptr;
+  if (const auto* call = llvm::dyn_cast<clang::CallExpr>(e)) callee = call->getDirectCallee();
+  if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructExpr>(e))
+    callee = ctor->getConstructor()->getParent();
+  return callee != nullptr && FrameApi::qualified_name(callee) == name;
+}
+
+bool is_loop(const clang::Stmt* s) {
+  return llvm::isa<clang::ForStmt, clang::WhileStmt, clang::DoStmt, clang::CXXForRangeStmt>(s);
 }
 
 bool is_thread_join(const clang::Expr* e) {

@@ -5,6 +5,8 @@
 
 #include <clang/AST/Stmt.h>
 
+#include <string_view>
+
 namespace fa::check {
 
 // True when `s` (recursively, including nested lambdas) contains an expression of `kind`.
@@ -12,6 +14,14 @@ bool contains_api(const clang::Stmt* s, const FrameApi& api, ApiKind kind);
 
 // The code a spawn argument runs on the other thread: a lambda's body or a same-TU function's body.
 const clang::Stmt* spawned_body(const clang::Expr* arg);
+// The same as a function: the lambda's call operator or the same-TU definition (null otherwise).
+const clang::FunctionDecl* spawned_function(const clang::Expr* arg);
+
+// Calls or constructs something whose qualified name is `name` (e.g. "fa::FrameLoop::begin_frame").
+bool calls(const clang::Expr* e, std::string_view name);
+
+// The innermost loop statement kinds the structural checks care about.
+bool is_loop(const clang::Stmt* s);
 
 // The arguments of a spawn expression (CallExpr or CXXConstructExpr).
 std::vector<const clang::Expr*> spawn_args(const clang::Expr* spawn);

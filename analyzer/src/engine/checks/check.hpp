@@ -26,11 +26,16 @@ class Check {
   virtual void check_function(const clang::FunctionDecl& fn, CheckContext& cx) = 0;
 };
 
-std::unique_ptr<Check> make_escape_check();           // FA002
-std::unique_ptr<Check> make_use_after_end_check();    // FA601
-std::unique_ptr<Check> make_cross_thread_check();     // FA201
-std::unique_ptr<Check> make_missing_barrier_check();  // FA205
-std::unique_ptr<Check> make_hot_loop_check();         // FA530
+std::unique_ptr<Check> make_escape_check();                 // FA002
+std::unique_ptr<Check> make_use_after_end_check();          // FA601
+std::unique_ptr<Check> make_cross_thread_check();           // FA201
+std::unique_ptr<Check> make_missing_barrier_check();        // FA205
+std::unique_ptr<Check> make_hot_loop_check();               // FA530
+std::unique_ptr<Check> make_frame_boundary_check();         // FA001
+std::unique_ptr<Check> make_coroutine_check();              // FA602, FA603
+std::unique_ptr<Check> make_barrier_participation_check();  // FA202
+std::unique_ptr<Check> make_unbounded_loop_check();         // FA531
+std::unique_ptr<Check> make_tag_check();                    // FA701, FA702
 std::vector<std::unique_ptr<Check>> make_checks();
 
 // Source text of a range (for messages).

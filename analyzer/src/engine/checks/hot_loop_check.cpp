@@ -11,10 +11,6 @@
 namespace fa::check {
 namespace {
 
-bool is_loop(const clang::Stmt* s) {
-  return llvm::isa<clang::ForStmt, clang::WhileStmt, clang::DoStmt, clang::CXXForRangeStmt>(s);
-}
-
 class HotLoopCheck final : public Check {
  public:
   void check_function(const clang::FunctionDecl& fn, CheckContext& cx) override {

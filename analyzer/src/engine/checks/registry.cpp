@@ -12,6 +12,11 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(make_cross_thread_check());
   checks.push_back(make_missing_barrier_check());
   checks.push_back(make_hot_loop_check());
+  checks.push_back(make_frame_boundary_check());
+  checks.push_back(make_coroutine_check());
+  checks.push_back(make_barrier_participation_check());
+  checks.push_back(make_unbounded_loop_check());
+  checks.push_back(make_tag_check());
   return checks;
 }
 
