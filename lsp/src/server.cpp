@@ -2,6 +2,7 @@
 
 #include "diagnostics.hpp"
 #include "hover_actions.hpp"
+#include "site_lenses.hpp"
 
 #include <framealloc/version.hpp>
 
@@ -125,6 +126,11 @@ void Server::dispatch_request(const json& id, const std::string& method, const j
       if (doc == nullptr) return reply(id, json::array());
       return reply(id, code_actions(uri, doc->text, member(params, "context")));
     }
+    if (method == "textDocument/codeLens") {
+      const Document* doc = docs_.find(uri_of(params));
+      if (doc == nullptr) return reply(id, json::array());
+      return reply(id, site_lenses(doc->path, ring_.latest(), ring_.previous()));
+    }
     if (method == "framealloc/latest") {
       const json* latest = ring_.latest();
       return reply(id, latest == nullptr ? json() : *latest);
@@ -216,6 +222,7 @@ json Server::initialize(const json& params) {
             {"textDocumentSync", {{"openClose", true}, {"change", 1}, {"save", {{"includeText", false}}}}},
             {"hoverProvider", true},
             {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
+            {"codeLensProvider", {{"resolveProvider", false}}},
             {"experimental",
              {{"framealloc",
                {{"snapshotNotification", "framealloc/snapshot"},

@@ -36,6 +36,9 @@ class SnapshotRing {
   nlohmann::json push(nlohmann::json snapshot);
 
   const nlohmann::json* latest() const { return frames_.empty() ? nullptr : &frames_.back(); }
+  const nlohmann::json* previous() const {
+    return frames_.size() < 2 ? nullptr : &frames_[frames_.size() - 2];
+  }
   std::size_t size() const { return frames_.size(); }
   std::size_t capacity() const { return capacity_; }
 

@@ -1,6 +1,7 @@
 // The snapshot feed: shape checks, bad files skipped with a log line, the bounded ring, deltas,
 // history, diff, notifications only for clients that asked, and the request file.
 #include "server_harness.hpp"
+#include "site_lenses.hpp"
 #include "snapshot_feed.hpp"
 
 #include <gtest/gtest.h>
@@ -152,6 +153,35 @@ TEST(SnapshotFeed, RequestSnapshotCreatesTheRequestFile) {
   json r = h.request(50, "framealloc/requestSnapshot");
   ASSERT_EQ(error_code_of(r), 0) << r.dump();
   EXPECT_TRUE(fs::exists(dir.path / "sub" / "snapshot.request"));
+}
+
+TEST(SiteLenses, PathsMatchOnWholeComponents) {
+  EXPECT_TRUE(fa::lsp::site_matches("src/ai/pathfinding.cpp", "/ws/src/ai/pathfinding.cpp"));
+  EXPECT_TRUE(fa::lsp::site_matches("/ws/a.cpp", "/ws/a.cpp"));
+  EXPECT_FALSE(fa::lsp::site_matches("draw_list.cpp", "/ws/my_draw_list.cpp"));
+  EXPECT_FALSE(fa::lsp::site_matches("", "/ws/a.cpp"));
+}
+
+TEST(SiteLenses, CodeLensShowsBytesCountAndTrendAtTheAllocatingLine) {
+  TempDir dir;
+  Harness h;
+  h.initialize({{"snapshotDir", dir.path.string()}});
+  const std::string uri = "file:///ws/src/ai/pathfinding.cpp";
+  h.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"version", 1}, {"text", "\n"}}}});
+  EXPECT_TRUE(
+      h.request(60, "textDocument/codeLens", {{"textDocument", {{"uri", uri}}}}).at("result").empty());
+  json a = frame(1, 0);
+  json b = frame(2, 0);
+  b["sites"][0]["bytes"] = a["sites"][0]["bytes"].get<std::int64_t>() + 2048;
+  h.server.snapshot_file(dir.write("snapshot_0000000000000001.json", a.dump()));
+  h.server.snapshot_file(dir.write("snapshot_0000000000000002.json", b.dump()));
+  json lenses = h.request(61, "textDocument/codeLens", {{"textDocument", {{"uri", uri}}}}).at("result");
+  ASSERT_EQ(lenses.size(), 1u) << lenses.dump();
+  EXPECT_EQ(lenses[0].at("range").at("start").at("line"), 141);  // site line 142, 0-based
+  const std::string title = lenses[0].at("command").at("title");
+  EXPECT_NE(title.find("frame: 770.0 KiB in 1024 allocations (frame 2), +2.0 KiB"), std::string::npos)
+      << title;
+  EXPECT_NE(title.find("[ai::pathfinding]"), std::string::npos) << title;
 }
 
 TEST(SnapshotFeed, MemoryIsBoundedOverTenThousandSnapshots) {
