@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "budget_pressure.hpp"
 #include "diagnostics.hpp"
 #include "hover_actions.hpp"
 #include "site_lenses.hpp"
@@ -174,6 +175,7 @@ void Server::dispatch_notification(const std::string& method, const json& params
       const json& td = member(params, "textDocument");
       const std::string uri = uri_of(params);
       docs_.open(uri, member(td, "text").get<std::string>(), td.value("version", 0L));
+      budget_[uri] = budget_diagnostics(ring_.latest(), docs_.find(uri)->text);
       schedule(uri);
     } else if (method == "textDocument/didChange") {
       const json& changes = member(params, "contentChanges");
@@ -189,8 +191,10 @@ void Server::dispatch_notification(const std::string& method, const json& params
       const std::string uri = uri_of(params);
       docs_.close(uri);
       pending_.erase(uri);
+      budget_.erase(uri);
       publish(uri, json::array(), std::nullopt);
       published_.erase(uri);
+      analysis_.erase(uri);
     } else if (method == "workspace/didChangeConfiguration") {
       if (params.contains("settings") && params.at("settings").is_object() &&
           params.at("settings").contains("framealloc"))
@@ -307,6 +311,9 @@ void Server::analysis_done(AnalysisResult result) {
 }
 
 void Server::publish(const std::string& uri, json diagnostics, std::optional<long> version) {
+  analysis_[uri] = diagnostics;
+  if (auto it = budget_.find(uri); it != budget_.end())
+    for (const json& d : it->second) diagnostics.push_back(d);
   published_[uri] = diagnostics;
   json params = {{"uri", uri}, {"diagnostics", std::move(diagnostics)}};
   if (version) params["version"] = *version;
@@ -324,8 +331,21 @@ void Server::snapshot_file(const std::string& path) {
     return;
   }
   json params = ring_.push(std::move(*loaded.snapshot));
+  refresh_budget_diagnostics();
   if (snapshot_notifications_ && initialized_ && !shutdown_)
     hooks_.send({{"jsonrpc", "2.0"}, {"method", "framealloc/snapshot"}, {"params", std::move(params)}});
+}
+
+void Server::refresh_budget_diagnostics() {
+  for (const Document* doc : docs_.all()) {
+    json now = budget_diagnostics(ring_.latest(), doc->text);
+    json& before = budget_[doc->uri];
+    if (before.is_null()) before = json::array();
+    if (now == before) continue;
+    before = std::move(now);
+    auto it = analysis_.find(doc->uri);
+    publish(doc->uri, it == analysis_.end() ? json::array() : it->second, doc->version);
+  }
 }
 
 json Server::request_snapshot() {

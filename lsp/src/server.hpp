@@ -84,7 +84,9 @@ class Server {
   void dispatch_notification(const std::string& method, const nlohmann::json& params);
   nlohmann::json initialize(const nlohmann::json& params);
   void schedule(const std::string& uri);
+  // Publishes the analyzer's diagnostics for `uri` together with its budget-pressure ones.
   void publish(const std::string& uri, nlohmann::json diagnostics, std::optional<long> version);
+  void refresh_budget_diagnostics();
   void reply(const nlohmann::json& id, nlohmann::json result);
   void reply_error(const nlohmann::json& id, int code, const std::string& message);
   void reconfigure(const nlohmann::json& options);
@@ -100,7 +102,9 @@ class Server {
   bool snapshot_notifications_ = true;
   std::optional<long> parent_pid_;
   std::map<std::string, Clock::time_point> pending_;  // uri -> when to analyse
-  std::map<std::string, nlohmann::json> published_;   // uri -> last diagnostics (hover looks them up)
+  std::map<std::string, nlohmann::json> analysis_;    // uri -> the analyzer's last diagnostics
+  std::map<std::string, nlohmann::json> budget_;      // uri -> budget pressure from the latest snapshot
+  std::map<std::string, nlohmann::json> published_;   // uri -> both, as last sent (hover looks them up)
 };
 
 }  // namespace fa::lsp

@@ -184,6 +184,42 @@ TEST(SiteLenses, CodeLensShowsBytesCountAndTrendAtTheAllocatingLine) {
   EXPECT_NE(title.find("[ai::pathfinding]"), std::string::npos) << title;
 }
 
+TEST(BudgetPressure, OverBudgetTagIsAWarningAtItsWithTagSiteUntilItRecovers) {
+  TempDir dir;
+  Harness h;
+  h.initialize({{"snapshotDir", dir.path.string()}});
+  const std::string uri = "file:///ws/src/ai/search.cpp";
+  const std::string text =
+      "void f(fa::SmartAlloc& a) {\n  a.with_tag(\"pathfinding\", [&] { step(); });\n}\n";
+  h.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"version", 4}, {"text", text}}}});
+  json over = frame(1, 0);
+  over["budgets"]["tags"] =
+      json::array({{{"tag", "ai::pathfinding"}, {"limit", 1000}, {"used", 1200}, {"peak", 1300}}});
+  h.sent.clear();
+  h.server.snapshot_file(dir.write("snapshot_0000000000000001.json", over.dump()));
+  ASSERT_EQ(h.sent.size(), 1u);
+  const json& p = h.sent[0].at("params");
+  EXPECT_EQ(p.at("uri"), uri);
+  ASSERT_EQ(p.at("diagnostics").size(), 1u);
+  const json& d = p.at("diagnostics")[0];
+  EXPECT_EQ(d.at("code"), "FA302");
+  EXPECT_EQ(d.at("severity"), 2);
+  EXPECT_EQ(d.at("range").at("start"), json({{"line", 1}, {"character", 13}}));
+  EXPECT_NE(d.at("message").get<std::string>().find("limit 1000 B"), std::string::npos);
+
+  h.sent.clear();  // same pressure again: nothing new to publish
+  over["frame"] = 2;
+  h.server.snapshot_file(dir.write("snapshot_0000000000000002.json", over.dump()));
+  EXPECT_TRUE(h.sent.empty());
+
+  json fine = frame(3, 0);
+  fine["budgets"]["tags"] =
+      json::array({{{"tag", "ai::pathfinding"}, {"limit", 1000}, {"used", 10}, {"peak", 900}}});
+  h.server.snapshot_file(dir.write("snapshot_0000000000000003.json", fine.dump()));
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_TRUE(h.sent[0].at("params").at("diagnostics").empty());
+}
+
 TEST(SnapshotFeed, MemoryIsBoundedOverTenThousandSnapshots) {
   fa::lsp::SnapshotRing ring(64);
   for (std::uint64_t i = 0; i < 10000; ++i) ring.push(frame(i, i));
