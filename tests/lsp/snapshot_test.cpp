@@ -17,8 +17,11 @@ using fa::lsp::testing::Harness;
 using nlohmann::json;
 
 json example() {
-  std::ifstream in(FA_SNAPSHOT_EXAMPLE);
-  return json::parse(in);
+  static const json parsed = [] {
+    std::ifstream in(FA_SNAPSHOT_EXAMPLE);
+    return json::parse(in);
+  }();
+  return parsed;
 }
 
 json frame(std::uint64_t n, std::uint64_t pool_bytes) {
@@ -220,11 +223,11 @@ TEST(BudgetPressure, OverBudgetTagIsAWarningAtItsWithTagSiteUntilItRecovers) {
   EXPECT_TRUE(h.sent[0].at("params").at("diagnostics").empty());
 }
 
-TEST(SnapshotFeed, MemoryIsBoundedOverTenThousandSnapshots) {
+TEST(SnapshotFeed, RingStaysBoundedOverThousandsOfSnapshots) {
   fa::lsp::SnapshotRing ring(64);
-  for (std::uint64_t i = 0; i < 10000; ++i) ring.push(frame(i, i));
+  for (std::uint64_t i = 0; i < 2000; ++i) ring.push(frame(i, i));
   EXPECT_EQ(ring.size(), 64u);
-  EXPECT_EQ(ring.history(0, 20000, 1).front().at("frame"), 10000 - 64);
+  EXPECT_EQ(ring.history(0, 20000, 1).front().at("frame"), 2000 - 64);
 }
 
 }  // namespace
