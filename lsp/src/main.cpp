@@ -32,7 +32,13 @@ struct InputClosed {};
 struct SnapshotPath {
   std::string path;
 };
-using Event = std::variant<Message, BadJson, InputClosed, SnapshotPath, AnalysisResult>;
+struct Progress {
+  std::string token;
+  std::size_t index = 0;
+  std::size_t total = 0;
+  std::string file;
+};
+using Event = std::variant<Message, BadJson, InputClosed, SnapshotPath, Progress, AnalysisResult>;
 
 void log_line(const std::string& s) {
   std::cerr << "fa-lsp: " << s << std::endl;
@@ -70,6 +76,13 @@ void worker(BlockingQueue<AnalysisJob>& jobs, BlockingQueue<Event>& events) {
     r.uri = job->uri;
     r.version = job->version;
     r.text = job->text;
+    r.progress_token = job->progress_token;
+    if (!job->progress_token.empty()) {
+      job->request.on_progress = [&events, token = job->progress_token](std::size_t i, std::size_t n,
+                                                                        const std::string& file) {
+        events.push(Progress{token, i, n, file});
+      };
+    }
     try {
       r.report = fa::check::analyze(job->request);
     } catch (const std::exception& e) {
@@ -125,6 +138,8 @@ int main() {
       if (auto* bad = std::get_if<BadJson>(&e)) server.parse_error(bad->what);
       if (std::holds_alternative<InputClosed>(e)) closed = true;
       if (auto* s = std::get_if<SnapshotPath>(&e)) server.snapshot_file(s->path);
+      if (auto* p = std::get_if<Progress>(&e))
+        server.analysis_progress(p->token, p->index, p->total, p->file);
       if (auto* r = std::get_if<AnalysisResult>(&e)) server.analysis_done(std::move(*r));
     }
     flush_messages();

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -153,6 +154,12 @@ void Server::dispatch_request(const json& id, const std::string& method, const j
       return reply(id, std::move(*d));
     }
     if (method == "framealloc/requestSnapshot") return reply(id, request_snapshot());
+    if (method == "workspace/executeCommand") {
+      const json& command = member(params, "command");
+      if (command != "framealloc.analyzeWorkspace")
+        return reply_error(id, error_code::kInvalidParams, "unknown command " + command.dump());
+      return reply(id, analyze_workspace());
+    }
     return reply_error(id, error_code::kMethodNotFound, "unknown method '" + method + "'");
   } catch (const InvalidParams& e) {
     reply_error(id, error_code::kInvalidParams, std::string("invalid params: ") + e.what());
@@ -218,6 +225,11 @@ json Server::initialize(const json& params) {
   if (settings_.workspace_root.empty() && params.contains("workspaceFolders") &&
       params.at("workspaceFolders").is_array() && !params.at("workspaceFolders").empty())
     settings_.workspace_root = uri_to_path(params.at("workspaceFolders")[0].value("uri", "")).value_or("");
+  if (params.contains("capabilities") && params.at("capabilities").is_object()) {
+    const json& caps = params.at("capabilities");
+    client_progress_ = caps.contains("window") && caps.at("window").is_object() &&
+                       caps.at("window").value("workDoneProgress", false);
+  }
   const json options = params.value("initializationOptions", json::object());
   if (options.is_object()) snapshot_notifications_ = options.value("snapshotNotifications", false);
   reconfigure(options);
@@ -227,6 +239,7 @@ json Server::initialize(const json& params) {
             {"hoverProvider", true},
             {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
             {"codeLensProvider", {{"resolveProvider", false}}},
+            {"executeCommandProvider", {{"commands", {"framealloc.analyzeWorkspace"}}}},
             {"experimental",
              {{"framealloc",
                {{"snapshotNotification", "framealloc/snapshot"},
@@ -295,6 +308,7 @@ void Server::tick(Clock::time_point now) {
 }
 
 void Server::analysis_done(AnalysisResult result) {
+  if (result.uri.empty()) return workspace_done(result);
   const Document* doc = docs_.find(result.uri);
   if (doc == nullptr) return;  // closed while analysing: its diagnostics were cleared
   json diagnostics;
@@ -346,6 +360,77 @@ void Server::refresh_budget_diagnostics() {
     auto it = analysis_.find(doc->uri);
     publish(doc->uri, it == analysis_.end() ? json::array() : it->second, doc->version);
   }
+}
+
+void Server::progress(const std::string& token, json value) {
+  if (token.empty()) return;
+  hooks_.send({{"jsonrpc", "2.0"},
+               {"method", "$/progress"},
+               {"params", {{"token", token}, {"value", std::move(value)}}}});
+}
+
+json Server::analyze_workspace() {
+  if (workspace_running_) throw InvalidParams("a workspace analysis is already running");
+  AnalysisJob job;
+  job.request.build_dir = resolve_compile_commands_dir(settings_);
+  if (job.request.build_dir.empty())
+    throw InvalidParams("analysing the workspace needs a compile_commands.json");
+  const std::string config = resolve_config_file(settings_);
+  if (!config.empty()) job.request.config = fa::check::load_config(config);
+  for (const Document* doc : docs_.all())
+    if (!doc->path.empty()) job.request.overlays.emplace_back(doc->path, doc->text);
+  job.request.timeout = std::chrono::seconds(120);
+  if (client_progress_) {
+    job.progress_token = "fa-analyze-workspace-" + std::to_string(++progress_serial_);
+    hooks_.send({{"jsonrpc", "2.0"},
+                 {"id", job.progress_token},
+                 {"method", "window/workDoneProgress/create"},
+                 {"params", {{"token", job.progress_token}}}});
+    progress(job.progress_token,
+             {{"kind", "begin"}, {"title", "fa-check: analysing the workspace"}, {"percentage", 0}});
+  }
+  workspace_running_ = true;
+  const std::string token = job.progress_token;
+  hooks_.submit(std::move(job));
+  return {{"started", true}, {"progressToken", token}};
+}
+
+void Server::analysis_progress(const std::string& token, std::size_t index, std::size_t total,
+                               const std::string& file) {
+  const auto pct = total == 0 ? 100u : static_cast<unsigned>(index * 100 / total);
+  progress(token, {{"kind", "report"},
+                   {"message", std::to_string(index) + "/" + std::to_string(total) + " " + file},
+                   {"percentage", pct}});
+}
+
+void Server::workspace_done(const AnalysisResult& result) {
+  workspace_running_ = false;
+  std::string summary;
+  if (!result.report) {
+    summary = "failed: " + result.error;
+    hooks_.send({{"jsonrpc", "2.0"},
+                 {"method", "window/showMessage"},
+                 {"params", {{"type", 1}, {"message", "fa-check workspace analysis " + summary}}}});
+  } else {
+    std::set<std::string> files(result.report->files.begin(), result.report->files.end());
+    for (const auto& f : result.report->findings) files.insert(f.location.file);
+    DiagnosticOptions options{settings_.docs_base_uri};
+    for (const std::string& file : files) {
+      const std::string uri = path_to_uri(file);
+      const Document* doc = docs_.find(uri);
+      std::string text = doc != nullptr ? doc->text : std::string();
+      if (doc == nullptr) {
+        std::ifstream in(file, std::ios::binary);
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      publish(uri, diagnostics_for(*result.report, file, text, options),
+              doc != nullptr ? std::optional<long>(doc->version) : std::nullopt);
+    }
+    summary = std::to_string(result.report->findings.size()) + " finding(s), " +
+              std::to_string(result.report->errors.size()) + " tool error(s) in " +
+              std::to_string(result.report->files.size()) + " file(s)";
+  }
+  progress(result.progress_token, {{"kind", "end"}, {"message", summary}});
 }
 
 json Server::request_snapshot() {

@@ -23,7 +23,8 @@ namespace fa::lsp {
 using Clock = std::chrono::steady_clock;
 
 struct AnalysisJob {
-  std::string uri;
+  std::string uri;             // "" = the workspace-wide analysis (command framealloc.analyzeWorkspace)
+  std::string progress_token;  // work-done progress token ("" = none)
   long version = 0;
   std::string text;  // the buffer as analysed (for UTF-16 ranges)
   fa::check::Request request;
@@ -35,6 +36,7 @@ struct AnalysisResult {
   std::string text;
   std::optional<fa::check::Report> report;
   std::string error;  // the request itself failed (no database, bad flags)
+  std::string progress_token;
 };
 
 struct Hooks {
@@ -67,6 +69,9 @@ class Server {
   void parse_error(const std::string& what);
 
   void analysis_done(AnalysisResult result);
+  // A TU of a workspace-wide analysis finished (called on the main loop, from the worker's progress).
+  void analysis_progress(const std::string& token, std::size_t index, std::size_t total,
+                         const std::string& file);
   void snapshot_file(const std::string& path);
 
   // Debounced analyses whose time has come are submitted.
@@ -91,6 +96,9 @@ class Server {
   void reply_error(const nlohmann::json& id, int code, const std::string& message);
   void reconfigure(const nlohmann::json& options);
   nlohmann::json request_snapshot();
+  nlohmann::json analyze_workspace();
+  void workspace_done(const AnalysisResult& result);
+  void progress(const std::string& token, nlohmann::json value);
 
   Hooks hooks_;
   Settings settings_;
@@ -100,6 +108,9 @@ class Server {
   bool shutdown_ = false;
   bool exit_requested_ = false;
   bool snapshot_notifications_ = true;
+  bool client_progress_ = false;  // client announced window.workDoneProgress
+  bool workspace_running_ = false;
+  unsigned progress_serial_ = 0;
   std::optional<long> parent_pid_;
   std::map<std::string, Clock::time_point> pending_;  // uri -> when to analyse
   std::map<std::string, nlohmann::json> analysis_;    // uri -> the analyzer's last diagnostics

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace {
 
 using fa::lsp::Clock;
@@ -65,7 +68,7 @@ TEST(Diagnostics, FindingsArePublishedWithUtf16RangesCodeLinkAndRelatedInformati
   h.server.tick(Clock::now());
   ASSERT_EQ(h.jobs.size(), 1u);
   h.sent.clear();
-  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), ""});
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
   json p = publish_params(h.sent);
   ASSERT_FALSE(p.is_null());
   EXPECT_EQ(p.at("uri"), kUri);
@@ -91,7 +94,7 @@ TEST(Diagnostics, AFileThatFailsToParseIsShownNotClean) {
   fa::check::Report r;
   r.errors.push_back({kPath, "failed to parse: unknown type name 'Particle'"});
   h.sent.clear();
-  h.server.analysis_done({kUri, 3, kText, r, ""});
+  h.server.analysis_done({kUri, 3, kText, r, "", ""});
   json p = publish_params(h.sent);
   ASSERT_EQ(p.at("diagnostics").size(), 1u);
   EXPECT_EQ(p.at("diagnostics")[0].at("severity"), 1);
@@ -99,7 +102,7 @@ TEST(Diagnostics, AFileThatFailsToParseIsShownNotClean) {
             std::string::npos);
 
   h.sent.clear();  // a request error (no database) is shown too
-  h.server.analysis_done({kUri, 3, kText, std::nullopt, "cannot load compilation database"});
+  h.server.analysis_done({kUri, 3, kText, std::nullopt, "cannot load compilation database", ""});
   EXPECT_NE(publish_params(h.sent).at("diagnostics")[0].at("message").get<std::string>().find(
                 "compilation database"),
             std::string::npos);
@@ -114,7 +117,7 @@ TEST(Diagnostics, CloseClearsAndLateResultsAreDropped) {
   ASSERT_FALSE(p.is_null());
   EXPECT_TRUE(p.at("diagnostics").empty());
   h.sent.clear();
-  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), ""});
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
   EXPECT_TRUE(h.sent.empty());
 }
 
@@ -131,7 +134,7 @@ TEST(Diagnostics, BadConfigFileIsShownAsADiagnostic) {
 TEST(Hover, DiagnosticUnderTheCursorShowsTheCatalogExplanation) {
   Harness h = opened();
   h.server.tick(Clock::now());
-  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), ""});
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
   json r = h.request(20, "textDocument/hover",
                      {{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 2}, {"character", 9}}}});
   const std::string md = r.at("result").at("contents").at("value");
@@ -161,7 +164,7 @@ TEST(CodeAction, SuppressionCommentIsInsertedAboveWithTheLineIndent) {
   Harness h = opened();
   h.server.tick(Clock::now());
   h.sent.clear();
-  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), ""});
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
   const json published = publish_params(h.sent).at("diagnostics");
   json r = h.request(30, "textDocument/codeAction",
                      {{"textDocument", {{"uri", kUri}}},
@@ -194,6 +197,72 @@ TEST(Documents, UriPathRoundTripAndUtf16Columns) {
   EXPECT_EQ(fa::lsp::utf16_column("abc", 99), 3u);
   EXPECT_EQ(fa::lsp::line_at("a\r\nb\n", 0), "a");
   EXPECT_EQ(fa::lsp::line_at("a\r\nb\n", 5), "");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AnalyzeWorkspace, RunsWithProgressAndPublishesEveryFileWithFindings) {
+  const auto ws = std::filesystem::temp_directory_path() / "fa_lsp_ws_analyze";
+  std::filesystem::create_directories(ws);
+  std::ofstream(ws / "compile_commands.json") << "[]";
+  Harness h;
+  h.request(1, "initialize",
+            {{"rootUri", "file://" + ws.string()},
+             {"capabilities", {{"window", {{"workDoneProgress", true}}}}},
+             {"initializationOptions", {{"debounceMs", 0}}}});
+  h.notify("initialized");
+  h.sent.clear();
+  h.server.handle({{"jsonrpc", "2.0"},
+                   {"id", 70},
+                   {"method", "workspace/executeCommand"},
+                   {"params", {{"command", "framealloc.analyzeWorkspace"}}}});
+  ASSERT_EQ(h.jobs.size(), 1u);
+  EXPECT_TRUE(h.jobs[0].uri.empty());
+  EXPECT_TRUE(h.jobs[0].request.files.empty());  // every TU in the database
+  EXPECT_EQ(h.jobs[0].request.build_dir, ws.string());
+  const std::string token = h.jobs[0].progress_token;
+  ASSERT_FALSE(token.empty());
+  ASSERT_EQ(h.sent.size(), 3u);  // create, begin, the reply
+  EXPECT_EQ(h.sent[0].at("method"), "window/workDoneProgress/create");
+  EXPECT_EQ(h.sent[1].at("params").at("value").at("kind"), "begin");
+  EXPECT_EQ(h.sent[2].at("id"), 70);
+  // A second run while the first is going is refused.
+  EXPECT_EQ(
+      error_code_of(h.request(71, "workspace/executeCommand", {{"command", "framealloc.analyzeWorkspace"}})),
+      -32602);
+
+  h.sent.clear();
+  h.server.analysis_progress(token, 1, 2, "/x/a.cpp");
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].at("params").at("value").at("percentage"), 50);
+
+  h.sent.clear();
+  fa::check::Report r = report_with_fa601();  // a finding in a file that is not open
+  r.files = {kPath};
+  fa::lsp::AnalysisResult done;
+  done.report = r;
+  done.progress_token = token;
+  h.server.analysis_done(done);
+  json p = publish_params(h.sent);
+  ASSERT_FALSE(p.is_null());
+  EXPECT_EQ(p.at("uri"), kUri);
+  EXPECT_EQ(p.at("diagnostics")[0].at("code"), "FA601");
+  EXPECT_EQ(h.sent.back().at("params").at("value").at("kind"), "end");
+  EXPECT_EQ(h.sent.back().at("params").at("value").at("message"),
+            "1 finding(s), 0 tool error(s) in 1 file(s)");
+  EXPECT_EQ(error_code_of(h.request(72, "workspace/executeCommand", {{"command", "nope"}})), -32602);
+  std::filesystem::remove_all(ws);
+}
+
+TEST(AnalyzeWorkspace, WithoutADatabaseIsAClearError) {
+  Harness h;
+  h.initialize({}, "/nonexistent/fa-lsp-ws");
+  json r = h.request(80, "workspace/executeCommand", {{"command", "framealloc.analyzeWorkspace"}});
+  EXPECT_EQ(error_code_of(r), -32602);
+  EXPECT_NE(r.at("error").at("message").get<std::string>().find("compile_commands.json"), std::string::npos);
+  EXPECT_TRUE(h.jobs.empty());
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ try {
     if (!/FA601/.test(r.stdout)) fail('fa-check did not report FA601');
   }
   const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  console.log(`samples: save ${saves.map((x) => x.toFixed(0))} cli ${cli.map((x) => x.toFixed(0))}`);
   console.log(`measure: didSave->publishDiagnostics median ${median(saves).toFixed(0)} ms; fa-check CLI median ${median(cli).toFixed(0)} ms; overhead ${(median(saves) - median(cli)).toFixed(0)} ms`);
 
   // 2. Hover and code action on the diagnostic.
