@@ -26,6 +26,8 @@ const onMessage = (method, params) => {
   for (const w of waiters.splice(0)) if (!w(method, params)) waiters.push(w);
 };
 conn.onNotification((method, params) => onMessage(method, params));
+conn.onUnhandledProgress((params) => onMessage('$/progress', params));
+conn.onRequest('window/workDoneProgress/create', () => null);
 const next = (pred) => new Promise((resolve) => waiters.push((m, p) => (pred(m, p) ? (resolve(p), true) : false)));
 conn.listen();
 
@@ -34,7 +36,7 @@ try {
   const init = await withTimeout(conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(work).href,
-    capabilities: {},
+    capabilities: { window: { workDoneProgress: true } },
     initializationOptions: { compileCommandsDir: dbDir, debounceMs: 0, snapshotNotifications: true },
   }), 10000, 'initialize');
   if (init.capabilities.experimental?.framealloc?.snapshotNotification !== 'framealloc/snapshot') fail('no experimental capability');
@@ -71,6 +73,16 @@ try {
   const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(`samples: save ${saves.map((x) => x.toFixed(0))} cli ${cli.map((x) => x.toFixed(0))}`);
   console.log(`measure: didSave->publishDiagnostics median ${median(saves).toFixed(0)} ms; fa-check CLI median ${median(cli).toFixed(0)} ms; overhead ${(median(saves) - median(cli)).toFixed(0)} ms`);
+
+  // Workspace-wide analysis with progress: every TU of the database, diagnostics for each.
+  const ended = next((m, p) => m === '$/progress' && p.value.kind === 'end');
+  const cleanPublished = next((m, p) => m === 'textDocument/publishDiagnostics' && p.uri.endsWith('/clean.cpp'));
+  const started = await conn.sendRequest('workspace/executeCommand', { command: 'framealloc.analyzeWorkspace' });
+  if (!started.progressToken) fail('no progress token');
+  const end = await withTimeout(ended, 120000, 'workspace analysis end');
+  if (!/finding\(s\), 0 tool error\(s\) in 2 file\(s\)/.test(end.value.message)) fail(`workspace: ${end.value.message}`);
+  if ((await withTimeout(cleanPublished, 1000, 'clean.cpp diagnostics')).diagnostics.length !== 0) fail('clean.cpp not clean');
+  console.log(`workspace: ${end.value.message}`);
 
   // 2. Hover and code action on the diagnostic.
   const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: fa601.range.start });
