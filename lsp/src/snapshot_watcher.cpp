@@ -1,0 +1,73 @@
+#include "snapshot_watcher.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+namespace fa::lsp {
+
+SnapshotWatcher::SnapshotWatcher(Callback on_file) : on_file_(std::move(on_file)) {}
+
+SnapshotWatcher::~SnapshotWatcher() {
+  stop();
+}
+
+void SnapshotWatcher::stop() {
+  if (!thread_.joinable()) return;
+  const std::uint64_t one = 1;
+  if (::write(stop_fd_, &one, sizeof one) < 0) std::cerr << "fa-lsp: cannot stop watcher\n";
+  thread_.join();
+  ::close(stop_fd_);
+  stop_fd_ = -1;
+}
+
+void SnapshotWatcher::watch(const std::string& dir) {
+  stop();
+  if (dir.empty()) return;
+  stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
+  if (stop_fd_ < 0) {
+    std::cerr << "fa-lsp: eventfd failed: " << std::strerror(errno) << "\n";
+    return;
+  }
+  thread_ = std::thread([this, dir] { run(dir); });
+}
+
+void SnapshotWatcher::run(std::string dir) {
+  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (fd < 0) {
+    std::cerr << "fa-lsp: inotify_init1 failed: " << std::strerror(errno) << "\n";
+    return;
+  }
+  int wd = -1;
+  alignas(inotify_event) char buf[16384];
+  for (;;) {
+    if (wd < 0) {
+      wd = ::inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
+      if (wd >= 0) std::cerr << "fa-lsp: watching snapshots in " << dir << "\n";
+    }
+    pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {fd, POLLIN, 0}};
+    // Until the directory exists, look again every half second.
+    const int ready = ::poll(fds, 2, wd < 0 ? 500 : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (fds[0].revents & POLLIN) break;
+    if (!(fds[1].revents & POLLIN)) continue;
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    for (ssize_t off = 0; n > 0 && off < n;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+      if (ev->mask & IN_IGNORED) wd = -1;  // directory removed: wait for it again
+      if (ev->len > 0 && (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)))
+        on_file_((std::filesystem::path(dir) / ev->name).string());
+      off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+    }
+  }
+  ::close(fd);
+}
+
+}  // namespace fa::lsp

@@ -1,0 +1,30 @@
+// Watches a directory with inotify for files that appear complete (closed after writing or renamed
+// in, which is how SnapshotEmitter publishes atomically) and reports their paths from its own thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace fa::lsp {
+
+class SnapshotWatcher {
+ public:
+  using Callback = std::function<void(const std::string& path)>;
+  explicit SnapshotWatcher(Callback on_file);
+  ~SnapshotWatcher();
+  SnapshotWatcher(const SnapshotWatcher&) = delete;
+  SnapshotWatcher& operator=(const SnapshotWatcher&) = delete;
+
+  // Starts watching `dir` ("" = stop). A directory that does not exist yet is waited for.
+  void watch(const std::string& dir);
+
+ private:
+  void stop();
+  void run(std::string dir);
+  Callback on_file_;
+  std::thread thread_;
+  int stop_fd_ = -1;  // eventfd that wakes the thread to stop
+};
+
+}  // namespace fa::lsp

@@ -1,0 +1,268 @@
+// Transcripts for diagnostics (debounced jobs, UTF-16 ranges, related information, parse failures,
+// clearing on close), hover and code actions.
+#include "documents.hpp"
+#include "server_harness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using fa::lsp::Clock;
+using fa::lsp::testing::error_code_of;
+using fa::lsp::testing::Harness;
+using nlohmann::json;
+
+const std::string kUri = "file:///tmp/fa-lsp-ws/src/game%20loop.cpp";
+const std::string kPath = "/tmp/fa-lsp-ws/src/game loop.cpp";
+// Line 3 starts with a two-byte character before the use, so byte and UTF-16 columns differ.
+const std::string kText = "void f() {\n  alloc.end_frame();\n  /*\xC3\xA9*/ p->x = 2.0f;\n}\n";
+
+fa::check::Report report_with_fa601() {
+  fa::check::Finding f;
+  f.code = "FA601";
+  f.severity = fa::Severity::Error;
+  f.message = "frame memory used after end_frame()";
+  f.location = {kPath, 3, 10, 3, 13};  // bytes: "p->x" starts at byte 10 (1-based)
+  f.notes.push_back({{kPath, 2, 3, 2, 17}, "the frame ends here"});
+  f.help = "allocate with pool_alloc";
+  fa::check::Report r;
+  r.findings.push_back(f);
+  return r;
+}
+
+Harness opened(json options = {{"debounceMs", 0}}) {
+  Harness h;
+  h.initialize(std::move(options));
+  h.notify("textDocument/didOpen",
+           {{"textDocument", {{"uri", kUri}, {"languageId", "cpp"}, {"version", 3}, {"text", kText}}}});
+  return h;
+}
+
+json publish_params(const std::vector<json>& sent) {
+  for (const json& m : sent)
+    if (m.value("method", "") == "textDocument/publishDiagnostics") return m.at("params");
+  return nullptr;
+}
+
+TEST(Diagnostics, OpenSchedulesOneDebouncedJobWithTheBufferAsOverlay) {
+  Harness h = opened({{"debounceMs", 5000}, {"fallbackFlags", {"-std=c++20", "-Iinc"}}});
+  ASSERT_TRUE(h.server.next_deadline().has_value());
+  h.server.tick(Clock::now());
+  EXPECT_TRUE(h.jobs.empty());  // not due yet
+  h.notify("textDocument/didSave", {{"textDocument", {{"uri", kUri}}}});
+  h.server.tick(Clock::now() + std::chrono::seconds(6));
+  ASSERT_EQ(h.jobs.size(), 1u);  // open + save within the debounce window: one analysis
+  const auto& job = h.jobs[0];
+  EXPECT_EQ(job.request.files, std::vector<std::string>{kPath});
+  EXPECT_EQ(job.request.extra_args, (std::vector<std::string>{"-std=c++20", "-Iinc"}));
+  ASSERT_EQ(job.request.overlays.size(), 1u);
+  EXPECT_EQ(job.request.overlays[0].second, kText);
+  EXPECT_FALSE(h.server.next_deadline().has_value());
+}
+
+TEST(Diagnostics, FindingsArePublishedWithUtf16RangesCodeLinkAndRelatedInformation) {
+  Harness h = opened();
+  h.server.tick(Clock::now());
+  ASSERT_EQ(h.jobs.size(), 1u);
+  h.sent.clear();
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
+  json p = publish_params(h.sent);
+  ASSERT_FALSE(p.is_null());
+  EXPECT_EQ(p.at("uri"), kUri);
+  EXPECT_EQ(p.at("version"), 3);
+  ASSERT_EQ(p.at("diagnostics").size(), 1u);
+  const json& d = p.at("diagnostics")[0];
+  EXPECT_EQ(d.at("code"), "FA601");
+  EXPECT_EQ(d.at("source"), "fa-check");
+  EXPECT_EQ(d.at("severity"), 1);
+  EXPECT_EQ(d.at("range").at("start"), json({{"line", 2}, {"character", 8}}));  // 9 bytes = 8 UTF-16 units
+  EXPECT_EQ(d.at("range").at("end"), json({{"line", 2}, {"character", 12}}));
+  const std::string href = d.at("codeDescription").at("href");
+  EXPECT_EQ(href.substr(href.size() - 15), "/codes/FA601.md");
+  const json& rel = d.at("relatedInformation")[0];
+  EXPECT_EQ(rel.at("message"), "the frame ends here");
+  EXPECT_EQ(rel.at("location").at("uri"), kUri);
+  EXPECT_EQ(rel.at("location").at("range").at("start"), json({{"line", 1}, {"character", 2}}));
+}
+
+TEST(Diagnostics, AFileThatFailsToParseIsShownNotClean) {
+  Harness h = opened();
+  h.server.tick(Clock::now());
+  fa::check::Report r;
+  r.errors.push_back({kPath, "failed to parse: unknown type name 'Particle'"});
+  h.sent.clear();
+  h.server.analysis_done({kUri, 3, kText, r, "", ""});
+  json p = publish_params(h.sent);
+  ASSERT_EQ(p.at("diagnostics").size(), 1u);
+  EXPECT_EQ(p.at("diagnostics")[0].at("severity"), 1);
+  EXPECT_NE(p.at("diagnostics")[0].at("message").get<std::string>().find("unknown type name"),
+            std::string::npos);
+
+  h.sent.clear();  // a request error (no database) is shown too
+  h.server.analysis_done({kUri, 3, kText, std::nullopt, "cannot load compilation database", ""});
+  EXPECT_NE(publish_params(h.sent).at("diagnostics")[0].at("message").get<std::string>().find(
+                "compilation database"),
+            std::string::npos);
+}
+
+TEST(Diagnostics, CloseClearsAndLateResultsAreDropped) {
+  Harness h = opened();
+  h.server.tick(Clock::now());
+  h.sent.clear();
+  h.notify("textDocument/didClose", {{"textDocument", {{"uri", kUri}}}});
+  json p = publish_params(h.sent);
+  ASSERT_FALSE(p.is_null());
+  EXPECT_TRUE(p.at("diagnostics").empty());
+  h.sent.clear();
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
+  EXPECT_TRUE(h.sent.empty());
+}
+
+TEST(Diagnostics, BadConfigFileIsShownAsADiagnostic) {
+  Harness h = opened({{"debounceMs", 0}, {"configFile", "/nonexistent/.fa.toml"}});
+  h.sent.clear();
+  h.server.tick(Clock::now());
+  EXPECT_TRUE(h.jobs.empty());
+  json p = publish_params(h.sent);
+  ASSERT_FALSE(p.is_null());
+  EXPECT_NE(p.at("diagnostics")[0].at("message").get<std::string>().find("configuration"), std::string::npos);
+}
+
+TEST(Hover, DiagnosticUnderTheCursorShowsTheCatalogExplanation) {
+  Harness h = opened();
+  h.server.tick(Clock::now());
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
+  json r = h.request(20, "textDocument/hover",
+                     {{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 2}, {"character", 9}}}});
+  const std::string md = r.at("result").at("contents").at("value");
+  EXPECT_NE(md.find("FA601"), std::string::npos);
+  EXPECT_NE(md.find("use-after-end-frame"), std::string::npos);
+  EXPECT_NE(md.find("Incorrect:"), std::string::npos);
+  json outside =
+      h.request(21, "textDocument/hover",
+                {{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 0}, {"character", 0}}}});
+  EXPECT_TRUE(outside.at("result").is_null());
+}
+
+TEST(Hover, AllocationCallExplainsFrameLifetime) {
+  Harness h;
+  h.initialize();
+  h.notify(
+      "textDocument/didOpen",
+      {{"textDocument", {{"uri", kUri}, {"version", 1}, {"text", "auto* p = alloc.frame_alloc<int>();\n"}}}});
+  json r = h.request(22, "textDocument/hover",
+                     {{"textDocument", {{"uri", kUri}}}, {"position", {{"line", 0}, {"character", 20}}}});
+  const std::string md = r.at("result").at("contents").at("value");
+  EXPECT_NE(md.find("`frame_alloc`"), std::string::npos);
+  EXPECT_NE(md.find("end_frame"), std::string::npos);
+}
+
+TEST(CodeAction, SuppressionCommentIsInsertedAboveWithTheLineIndent) {
+  Harness h = opened();
+  h.server.tick(Clock::now());
+  h.sent.clear();
+  h.server.analysis_done({kUri, 3, kText, report_with_fa601(), "", ""});
+  const json published = publish_params(h.sent).at("diagnostics");
+  json r = h.request(30, "textDocument/codeAction",
+                     {{"textDocument", {{"uri", kUri}}},
+                      {"range", published[0].at("range")},
+                      {"context", {{"diagnostics", published}}}});
+  ASSERT_EQ(r.at("result").size(), 1u);
+  const json& action = r.at("result")[0];
+  EXPECT_EQ(action.at("kind"), "quickfix");
+  const json& edit = action.at("edit").at("changes").at(kUri)[0];
+  EXPECT_EQ(edit.at("newText"), "  // fa-check: allow(FA601) reason\n");
+  EXPECT_EQ(edit.at("range").at("start"), json({{"line", 2}, {"character", 0}}));
+  // Diagnostics from other tools get no fa-check action.
+  json other = published;
+  other[0]["source"] = "clangd";
+  json none = h.request(31, "textDocument/codeAction",
+                        {{"textDocument", {{"uri", kUri}}},
+                         {"range", published[0].at("range")},
+                         {"context", {{"diagnostics", other}}}});
+  EXPECT_TRUE(none.at("result").empty());
+}
+
+TEST(Documents, UriPathRoundTripAndUtf16Columns) {
+  EXPECT_EQ(fa::lsp::uri_to_path(kUri).value(), kPath);
+  EXPECT_EQ(fa::lsp::path_to_uri(kPath), kUri);
+  EXPECT_FALSE(fa::lsp::uri_to_path("untitled:Untitled-1").has_value());
+  EXPECT_EQ(fa::lsp::utf16_column("a\xF0\x9F\x98\x80"
+                                  "b",
+                                  5),
+            3u);  // emoji = surrogate pair
+  EXPECT_EQ(fa::lsp::utf16_column("abc", 99), 3u);
+  EXPECT_EQ(fa::lsp::line_at("a\r\nb\n", 0), "a");
+  EXPECT_EQ(fa::lsp::line_at("a\r\nb\n", 5), "");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AnalyzeWorkspace, RunsWithProgressAndPublishesEveryFileWithFindings) {
+  const auto ws = std::filesystem::temp_directory_path() / "fa_lsp_ws_analyze";
+  std::filesystem::create_directories(ws);
+  std::ofstream(ws / "compile_commands.json") << "[]";
+  Harness h;
+  h.request(1, "initialize",
+            {{"rootUri", "file://" + ws.string()},
+             {"capabilities", {{"window", {{"workDoneProgress", true}}}}},
+             {"initializationOptions", {{"debounceMs", 0}}}});
+  h.notify("initialized");
+  h.sent.clear();
+  h.server.handle({{"jsonrpc", "2.0"},
+                   {"id", 70},
+                   {"method", "workspace/executeCommand"},
+                   {"params", {{"command", "framealloc.analyzeWorkspace"}}}});
+  ASSERT_EQ(h.jobs.size(), 1u);
+  EXPECT_TRUE(h.jobs[0].uri.empty());
+  EXPECT_TRUE(h.jobs[0].request.files.empty());  // every TU in the database
+  EXPECT_EQ(h.jobs[0].request.build_dir, ws.string());
+  const std::string token = h.jobs[0].progress_token;
+  ASSERT_FALSE(token.empty());
+  ASSERT_EQ(h.sent.size(), 3u);  // create, begin, the reply
+  EXPECT_EQ(h.sent[0].at("method"), "window/workDoneProgress/create");
+  EXPECT_EQ(h.sent[1].at("params").at("value").at("kind"), "begin");
+  EXPECT_EQ(h.sent[2].at("id"), 70);
+  // A second run while the first is going is refused.
+  EXPECT_EQ(
+      error_code_of(h.request(71, "workspace/executeCommand", {{"command", "framealloc.analyzeWorkspace"}})),
+      -32602);
+
+  h.sent.clear();
+  h.server.analysis_progress(token, 1, 2, "/x/a.cpp");
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].at("params").at("value").at("percentage"), 50);
+
+  h.sent.clear();
+  fa::check::Report r = report_with_fa601();  // a finding in a file that is not open
+  r.files = {kPath};
+  fa::lsp::AnalysisResult done;
+  done.report = r;
+  done.progress_token = token;
+  h.server.analysis_done(done);
+  json p = publish_params(h.sent);
+  ASSERT_FALSE(p.is_null());
+  EXPECT_EQ(p.at("uri"), kUri);
+  EXPECT_EQ(p.at("diagnostics")[0].at("code"), "FA601");
+  EXPECT_EQ(h.sent.back().at("params").at("value").at("kind"), "end");
+  EXPECT_EQ(h.sent.back().at("params").at("value").at("message"),
+            "1 finding(s), 0 tool error(s) in 1 file(s)");
+  EXPECT_EQ(error_code_of(h.request(72, "workspace/executeCommand", {{"command", "nope"}})), -32602);
+  std::filesystem::remove_all(ws);
+}
+
+TEST(AnalyzeWorkspace, WithoutADatabaseIsAClearError) {
+  Harness h;
+  h.initialize({}, "/nonexistent/fa-lsp-ws");
+  json r = h.request(80, "workspace/executeCommand", {{"command", "framealloc.analyzeWorkspace"}});
+  EXPECT_EQ(error_code_of(r), -32602);
+  EXPECT_NE(r.at("error").at("message").get<std::string>().find("compile_commands.json"), std::string::npos);
+  EXPECT_TRUE(h.jobs.empty());
+}
+
+}  // namespace
