@@ -39,6 +39,7 @@ npm_ci() {
 
 if [[ -z "${install_missing:-}" ]]; then
   npm_ci "$root/tools/schema-validate"
+  npm_ci "$root/tests/lsp/client"
   exit 0
 fi
 
@@ -49,3 +50,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 npm_ci "$root/tools/schema-validate"
+npm_ci "$root/tests/lsp/client"
