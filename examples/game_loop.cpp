@@ -7,6 +7,7 @@
 #include <framealloc/framealloc.hpp>
 
 #include <barrier>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
     snapshots.emplace(fa::SnapshotConfig{}
                           .with_directory(opt.snapshot_dir)
                           .with_auto_emit_every(30)
+                          .with_min_interval(std::chrono::milliseconds(0))
                           .with_max_snapshots(20));
 
   constexpr int kParticles = 2000;
