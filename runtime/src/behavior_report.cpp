@@ -55,6 +55,9 @@ std::pair<std::string, std::string> describe(const BehaviorFinding& f, const std
 }  // namespace
 
 void report_behavior(Instance& inst, const ThreadState* ts, const std::vector<BehaviorFinding>& findings) {
+  if (findings.empty()) return;
+  // Everything is recorded before the first report(): strict mode may throw from it.
+  std::vector<Diagnostic> diags;
   for (const BehaviorFinding& f : findings) {
     const std::string path = inst.tags.path(f.tag);
     auto [message, advice] = describe(f, tag_name(path));
@@ -73,9 +76,10 @@ void report_behavior(Instance& inst, const ThreadState* ts, const std::vector<Be
       d.frame_active = ts->frame.active.load(std::memory_order_relaxed);
       issue.frame_number = d.frame_number;
     }
-    inst.observer.behavior.record(std::move(issue));  // before report(): strict mode may throw
-    inst.report(std::move(d));
+    inst.observer.behavior.record(std::move(issue));
+    diags.push_back(std::move(d));
   }
+  for (Diagnostic& d : diags) inst.report(std::move(d));
 }
 
 void observe_retained(Instance& inst, ThreadState& ts, const void* frame_ptr) {

@@ -191,7 +191,11 @@ TEST(BehaviorFilter, PoolUsedAsScratchFiresPerTag) {
   EXPECT_EQ(i->tag, "vis");
   EXPECT_EQ(i->kind, fa::AllocKind::Pool);
   EXPECT_DOUBLE_EQ(i->observed, 1.0);
-  EXPECT_EQ(fx.sink->count(fa::Code::FA510), 1u);
+  ASSERT_EQ(fx.sink->count(fa::Code::FA510), 1u);
+  const fa::Diagnostic d = fx.sink->diagnostics()[0];
+  EXPECT_EQ(d.severity, fa::info(fa::Code::FA510).default_severity);
+  EXPECT_NE(d.message.find("\"vis\""), std::string::npos);
+  EXPECT_NE(d.help.find("frame_alloc"), std::string::npos);
 }
 
 TEST(BehaviorFilter, PoolScratchNeedsEnoughSamples) {
