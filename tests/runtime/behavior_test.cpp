@@ -261,4 +261,26 @@ TEST(BehaviorFilter, EnableResetsAndDisableKeepsTheReport) {
   EXPECT_EQ(fx.issues(fa::Code::FA530), 1u);
 }
 
+TEST(BehaviorFilter, StrictModePanicsAfterTheFrameEndedAndKeepsTheFinding) {
+  Fixture fx;
+  fa::BehaviorThresholds t;
+  t.max_heap_allocs_per_frame = 1;
+  t.heap_hot_frames = 1;
+  fx.alloc.enable_behavior_filter(t);
+  const auto guard = fa::StrictModeGuard::panic_on_warning();
+  fx.alloc.begin_frame();
+  int* a = fx.alloc.heap_alloc<int>();
+  int* b = fx.alloc.heap_alloc<int>();
+  fx.alloc.heap_free(a);
+  fx.alloc.heap_free(b);
+  try {
+    fx.alloc.end_frame();
+    ADD_FAILURE() << "FA530 is a warning: strict mode should have thrown";
+  } catch (const fa::StrictModeError& e) {
+    EXPECT_EQ(e.diagnostic().code, fa::Code::FA530);
+  }
+  EXPECT_FALSE(fx.alloc.frame_active());
+  EXPECT_EQ(fx.issues(fa::Code::FA530), 1u);
+}
+
 }  // namespace
