@@ -19,7 +19,7 @@ std::string num(double v) {
 }
 
 std::string tag_name(const std::string& path) {
-  return path.empty() ? "untagged allocations" : "tag \"" + path + "\"";
+  return path.empty() ? "untagged allocations" : std::string("tag \"").append(path).append("\"");
 }
 
 // What was seen and what to change, in the terms of the finding's tag.
@@ -96,7 +96,7 @@ void observe_promoted(Instance& inst, ThreadState& ts, const void* frame_ptr, co
 
 void SmartAlloc::enable_behavior_filter(const BehaviorThresholds& thresholds) {
   if (std::string why = thresholds.validate(); !why.empty())
-    throw std::invalid_argument("fa::SmartAlloc::enable_behavior_filter: " + why);
+    throw std::invalid_argument(std::string("fa::SmartAlloc::enable_behavior_filter: ").append(why));
   impl_->observer.behavior.enable(thresholds);
   // Like profiler hooks: every request must take the slow path to be counted.
   impl_->budget_epoch.fetch_add(1, std::memory_order_acq_rel);

@@ -104,7 +104,12 @@ TEST(BehaviorFilter, InvalidThresholdsThrowAndLeaveTheFilterAsItWas) {
   Fixture fx;
   fa::BehaviorThresholds bad;
   bad.max_survival_rate = 1.5;
-  EXPECT_THROW(fx.alloc.enable_behavior_filter(bad), std::invalid_argument);
+  try {
+    fx.alloc.enable_behavior_filter(bad);
+    ADD_FAILURE() << "a survival rate of 1.5 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("max_survival_rate"), std::string::npos) << e.what();
+  }
   EXPECT_FALSE(fx.alloc.behavior_filter_enabled());
   bad = {};
   bad.heap_hot_frames = 0;
