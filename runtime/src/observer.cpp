@@ -157,6 +157,8 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
   }
   const FrameRecord summary{ts.index, ts.frame.frames_completed.get(), ns, used, allocations};
   obs.push_history(summary);
+  if (obs.behavior.enabled())
+    report_behavior(inst, &ts, obs.behavior.on_frame_end(ts.index, summary.frame_number));
   if (obs.hooks_on()) {
     if (auto hooks = obs.hooks(); hooks && hooks->on_frame) hooks->on_frame(summary);
   }
@@ -182,6 +184,9 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
 void observe_alloc(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes,
                    const std::source_location& loc) {
   Observer& obs = inst.observer;
+  if (obs.behavior.enabled())
+    obs.behavior.on_alloc(ts.index, ts.tags->current, kind, p, ts.frame.frames_completed.get(),
+                          ts.frame.active.load(std::memory_order_relaxed));
   if (obs.attribution()) {
     ThreadObserve& to = *ts.observe;
     const SiteKey key{loc.file_name(), loc.function_name(), loc.line(), ts.tags->current, kind};
@@ -200,6 +205,10 @@ void observe_alloc(Instance& inst, ThreadState& ts, AllocKind kind, const void* 
 }
 
 void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes) {
+  if (inst.observer.behavior.enabled())
+    report_behavior(inst, &ts,
+                    inst.observer.behavior.on_free(ts.index, p, ts.frame.frames_completed.get(),
+                                                   ts.frame.active.load(std::memory_order_relaxed)));
   if (!inst.observer.hooks_on()) return;
   auto hooks = inst.observer.hooks();
   if (!hooks || !hooks->on_free) return;

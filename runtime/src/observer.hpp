@@ -18,6 +18,8 @@
 #include <framealloc/events.hpp>
 #include <framealloc/profiler.hpp>
 
+#include "behavior_filter.hpp"
+
 namespace fa::detail {
 
 struct ThreadState;
@@ -72,7 +74,9 @@ class Observer {
   bool hooks_on() const noexcept { return hooks_on_.load(std::memory_order_relaxed); }
   void set_attribution(bool on) noexcept { sites_on_.store(on, std::memory_order_relaxed); }
   bool attribution() const noexcept { return sites_on_.load(std::memory_order_relaxed); }
-  bool observing() const noexcept { return hooks_on() || attribution(); }
+  bool observing() const noexcept { return hooks_on() || attribution() || behavior.enabled(); }
+
+  BehaviorFilter behavior;  // FA5xx patterns (behavior_filter.hpp)
 
   // ---- history ring ----
   void push_history(const FrameRecord& s);
@@ -102,6 +106,11 @@ void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p
 void observe_deferred_processed(Instance& inst, ThreadState& ts, std::uint64_t blocks);
 void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_index, std::uint64_t bytes);
 void observe_simple(Instance& inst, const ThreadState* ts, FrameEventKind kind);
+// Behavior filter hooks (behavior_report.cpp): frame_retained() registrations, promotions at
+// end_frame_with_promotions() (dest nullptr when it failed), and reporting of findings.
+void observe_retained(Instance& inst, ThreadState& ts, const void* frame_ptr);
+void observe_promoted(Instance& inst, ThreadState& ts, const void* frame_ptr, const void* dest);
+void report_behavior(Instance& inst, const ThreadState* ts, const std::vector<BehaviorFinding>& findings);
 // Aggregated sites of every thread: cumulative, or each thread's last completed frame.
 std::vector<CallSiteStats> collect_sites(Instance& inst, bool last_frame_only);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "frame_features_hooks.hpp"
+#include "instance.hpp"
 
 namespace fa {
 namespace detail {
@@ -13,6 +14,7 @@ void register_retained(SmartAlloc& alloc, RetainedEntry entry) {
   std::vector<RetainedEntry>& list = alloc.local().features.retained;
   try {
     list.push_back(std::move(entry));
+    observe_retained(alloc.internal_instance(), alloc.local(), list.back().ptr);
   } catch (...) {
     entry.destroy(entry.ptr);  // could not be tracked: do not leave an object nobody destroys
     throw;
@@ -137,6 +139,7 @@ PromotionResult SmartAlloc::end_frame_with_promotions() {
     if (p.ptr) e.move_to(p.ptr, e.ptr);
     e.destroy(e.ptr);  // the frame copy (moved-from, or never promoted)
     detail::count(result.summary, p);
+    detail::observe_promoted(*impl_, ts, p.frame_ptr, p.ptr);
     result.promoted.push_back(std::move(p));
   }
   end_frame();

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <framealloc/behavior.hpp>
 #include <framealloc/budgets.hpp>
 #include <framealloc/call_site.hpp>
 #include <framealloc/config.hpp>
@@ -277,6 +278,13 @@ class SmartAlloc {
   bool call_site_attribution() const noexcept;
   std::vector<CallSiteStats> call_site_stats() const;             // since attribution began
   std::vector<CallSiteStats> last_frame_call_site_stats() const;  // each thread's last frame
+  // Behavior filter (behavior.hpp): routes every request through the observation path and
+  // reports FA501/502/510/520/530 once per (code, tag). Enabling resets counters and the
+  // report; invalid thresholds throw std::invalid_argument and change nothing.
+  void enable_behavior_filter(const BehaviorThresholds& thresholds = BehaviorThresholds::default_());
+  void disable_behavior_filter();  // stops counting; behavior_report() keeps what was found
+  bool behavior_filter_enabled() const noexcept;
+  std::vector<BehaviorIssue> behavior_report() const;
   void set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink);
   // Reports through the sink with this instance's context, then applies strict mode.
   void report(Code code, std::string message, std::vector<std::string> notes = {}, std::string help = {});
