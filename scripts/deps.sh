@@ -13,6 +13,7 @@ packages=(
   llvm-16-dev libclang-16-dev libclang-cpp16-dev
   libtinyxml2-dev libtomlplusplus-dev libcli11-dev
   libtbb-dev libboost-context-dev
+  neovim  # 0.7, the LSP end-to-end test with a real client
   chromium  # headless, for the webview and report page tests (playwright-core)
   nodejs  # its npm comes with it (the machine's Node 20 package ships both)
 )
