@@ -42,6 +42,7 @@ npm_ci() {
 if [[ -z "${install_missing:-}" ]]; then
   npm_ci "$root/tools/schema-validate"
   npm_ci "$root/tests/lsp/client"
+  npm_ci "$root/vscode-extension"
   exit 0
 fi
 
