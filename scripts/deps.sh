@@ -54,3 +54,4 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 npm_ci "$root/tools/schema-validate"
 npm_ci "$root/tests/lsp/client"
+npm_ci "$root/vscode-extension"
