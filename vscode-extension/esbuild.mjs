@@ -2,7 +2,8 @@
 //   src/host/extension.ts  -> dist/extension.js  (VS Code extension host: cjs, 'vscode' external)
 //   src/webview/main.ts    -> dist/webview.js    (Memory Inspector page script: browser iife)
 //   src/report/fa-report.ts -> dist/fa-report.js (standalone report generator: node cjs)
-// and copies uPlot's stylesheet next to them (the webview may only load files from dist/ and media/).
+// and copies uPlot's stylesheet next to them (the webview may only load files from dist/ and media/)
+// and the FA code pages (docs/codes) into dist/codes.
 // usage: node esbuild.mjs [--production] [--only host|webview|report]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -51,4 +52,7 @@ for (const [name, options] of Object.entries(targets)) {
 
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 fs.copyFileSync(path.join(root, 'node_modules/uplot/dist/uPlot.min.css'), path.join(root, 'dist/uPlot.min.css'));
+// The FA code pages ("framealloc: Explain an FA Code" outside this repository's workspace).
+const codes = path.join(root, '..', 'docs', 'codes');
+if (fs.existsSync(codes)) fs.cpSync(codes, path.join(root, 'dist', 'codes'), { recursive: true });
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,92 @@
+// A small stand-in for the `vscode` module (aliased in vitest.config.ts): the classes the host
+// constructs, and window/workspace/commands functions as vi.fn() so tests can script answers and
+// inspect calls. Call resetMock() in beforeEach.
+import path from 'node:path';
+import { vi } from 'vitest';
+
+export class EventEmitter<T> {
+  private listeners = new Set<(e: T) => void>();
+  event = (listener: (e: T) => void) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  fire(e: T): void { for (const l of [...this.listeners]) l(e); }
+  dispose(): void { this.listeners.clear(); }
+}
+
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export enum StatusBarAlignment { Left = 1, Right = 2 }
+export enum ViewColumn { Active = -1, One = 1 }
+
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  constructor(public label: string, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+}
+
+export class ThemeColor { constructor(public id: string) {} }
+export class Position { constructor(public line: number, public character: number) {} }
+export class Range { constructor(public start: Position, public end: Position) {} }
+
+export class Uri {
+  private constructor(public scheme: string, public fsPath: string) {}
+  static file(p: string): Uri { return new Uri('file', p); }
+  static joinPath(base: Uri, ...parts: string[]): Uri { return new Uri(base.scheme, path.join(base.fsPath, ...parts)); }
+  get path(): string { return this.fsPath; }
+  toString(): string { return `${this.scheme}://${this.fsPath}`; }
+}
+
+export interface StatusBarItemMock {
+  text: string; tooltip?: string; name?: string; command?: string; backgroundColor?: ThemeColor;
+  show: () => void; dispose: () => void;
+}
+
+/** A fake webview: records posted messages and lets tests deliver messages from the page. */
+export class FakeWebview {
+  options: unknown;
+  html = '';
+  cspSource = 'vscode-resource:';
+  posted: unknown[] = [];
+  private receiver = new EventEmitter<unknown>();
+  onDidReceiveMessage = this.receiver.event;
+  asWebviewUri(u: Uri): Uri { return Uri.file(`/webview${u.fsPath}`); }
+  postMessage(m: unknown): Promise<boolean> {
+    this.posted.push(m);
+    return Promise.resolve(true);
+  }
+  /** The page posting `m` to the host. */
+  send(m: unknown): void { this.receiver.fire(m); }
+}
+
+export const window = {
+  showErrorMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
+  showWarningMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
+  showInformationMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
+  showQuickPick: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
+  showInputBox: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
+  showTextDocument: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({})),
+  setStatusBarMessage: vi.fn(() => ({ dispose() {} })),
+  createStatusBarItem: vi.fn((): StatusBarItemMock => ({ text: '', show: vi.fn(), dispose: vi.fn() })),
+  createWebviewPanel: vi.fn(),
+};
+
+export const workspace = {
+  workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
+  findFiles: vi.fn(async (..._args: unknown[]): Promise<Uri[]> => []),
+  fs: { readFile: vi.fn(async (_u: Uri): Promise<Uint8Array> => new Uint8Array()) },
+};
+
+export const commands = {
+  executeCommand: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
+  registerCommand: vi.fn(),
+};
+
+export function resetMock(): void {
+  for (const group of [window, commands, workspace.fs]) {
+    for (const fn of Object.values(group)) (fn as ReturnType<typeof vi.fn>).mockClear?.();
+  }
+  workspace.findFiles.mockClear();
+  workspace.workspaceFolders = undefined;
+}
