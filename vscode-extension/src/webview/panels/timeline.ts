@@ -1,0 +1,163 @@
+// Timeline: bytes per frame stacked by top-level tag or by thread (uPlot), the total, budget lines,
+// the peak frame and spikes (frames above 1.5x the moving median). Clicking selects a frame.
+import uPlot from 'uplot';
+
+import {formatBytes} from '../../shared/format';
+
+import type {PanelContext} from '../context';
+import {byId, clear, el} from '../dom';
+import {buildTimeline, findSpikes, peakIndex, stack} from '../series';
+import {frameIndex} from '../state';
+
+const PALETTE =
+    ['#4e9bd6', '#e0a43a', '#5cb87a', '#c76fd0', '#d65c5c', '#46b8b0', '#a3a948', '#8c8cd9', '#999999'];
+const HEIGHT = 240;
+
+let chart: uPlot|null = null;
+let chartKey = '';
+let selectedIndex = -1;
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+function withAlpha(hex: string, alpha: string): string { return hex + alpha; }
+
+/** A vertical line at the selected frame, drawn over the plot after each redraw. */
+function selectionPlugin(): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u: uPlot) => {
+        if (selectedIndex < 0 || selectedIndex >= u.data[0].length) return;
+        const x = Math.round(u.valToPos(u.data[0][selectedIndex] as number, 'x', true));
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.strokeStyle = cssVar('--fa-accent', '#3794ff');
+        ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.restore();
+      },
+    },
+  };
+}
+
+function marker(label: string, color: string, values: (number|null)[]): [uPlot.Series, (number | null)[]] {
+  return [
+    {
+      label,
+      stroke: color,
+      width: 0,
+      paths: () => null,
+      points: {show: true, size: 10, width: 2, stroke: color, fill: color},
+      value: (_u, v) => (v === null || v === undefined ? '' : formatBytes(v))
+    },
+    values
+  ];
+}
+
+export function renderTimeline(ctx: PanelContext): void {
+  const body = byId('fa-timeline-body');
+  const {frames, stackBy} = ctx.state;
+  selectedIndex = frameIndex(ctx.state, ctx.frame.frame);
+  for (const id of ['fa-stack-tag', 'fa-stack-thread']) {
+    byId(id).setAttribute('aria-pressed', String(id === `fa-stack-${stackBy}`));
+  }
+  const width = Math.max(body.clientWidth - 8, 320);
+  const key = `${stackBy}|${width}|${frames.map((f) => f.frame).join(',')}`;
+  body.dataset.selected = String(ctx.frame.frame);
+  if (chart && key === chartKey) {
+    chart.redraw(false, false);
+    return;
+  }
+  chart?.destroy();
+  chart = null;
+  clear(body);
+  chartKey = key;
+
+  const t = buildTimeline(frames, stackBy);
+  const spikes = findSpikes(t.totals);
+  const peak = peakIndex(t.totals);
+  body.dataset.spikes = spikes.map((i) => t.frames[i]).join(',');
+  body.dataset.peak = peak >= 0 ? String(t.frames[peak]) : '';
+  if (frames.length < 2) {
+    body.appendChild(el('p', 'empty', 'The timeline needs at least two frames.'));
+    return;
+  }
+
+  const fg = cssVar('--fa-fg', '#cccccc');
+  const grid = cssVar('--fa-grid', 'rgba(128,128,128,0.25)');
+  const series: uPlot.Series[] = [{label: 'frame'}];
+  const data: (number|null)[][] = [t.frames];
+  const stacked = stack(t.layers);
+  // Top of the stack first: each layer is filled down to zero and the next (lower) one paints over it.
+  for (let k = t.layers.length - 1; k >= 0; k--) {
+    const raw = t.layers[k].values;
+    const color = PALETTE[k % PALETTE.length];
+    series.push({
+      label: t.layers[k].label,
+      stroke: color,
+      fill: withAlpha(color, 'b0'),
+      width: 1,
+      value: (_u, _v, _s, i) => (i === null ? '' : formatBytes(raw[i]))
+    });
+    data.push(stacked[k]);
+  }
+  series.push({label: 'total', stroke: fg, width: 1.5, value: (_u, v) => (v === null ? '' : formatBytes(v))});
+  data.push(t.totals);
+
+  const budgetLine = (label: string, values: (number|null)[], color: string) => {
+    if (values.every((v) => v === null)) return;
+    series.push({
+      label,
+      stroke: color,
+      width: 1.5,
+      dash: [6, 4],
+      spanGaps: true,
+      value: (_u, v) => (v === null ? '' : formatBytes(v))
+    });
+    data.push(values);
+  };
+  budgetLine('global budget', frames.map((f) => f.budgets.global?.limit ?? null), '#e05252');
+  if (stackBy === 'tag') {
+    const rootBudgets = new Set(frames.flatMap((f) => f.budgets.tags.map((b) => b.tag))
+                                    .filter((tag) => tag !== '' && !tag.includes('::')));
+    for (const tag of rootBudgets) {
+      budgetLine(
+          `${tag} budget`, frames.map((f) => f.budgets.tags.find((b) => b.tag === tag)?.limit ?? null),
+          '#d98c2b');
+    }
+  }
+  const [peakSeries, peakValues] = marker('peak', '#e05252', t.totals.map((v, i) => (i === peak ? v : null)));
+  series.push(peakSeries);
+  data.push(peakValues);
+  const spikeSet = new Set(spikes);
+  const [spikeSeries, spikeValues] =
+      marker('spike', '#f2c12e', t.totals.map((v, i) => (spikeSet.has(i) ? v : null)));
+  series.push(spikeSeries);
+  data.push(spikeValues);
+
+  const axis = {stroke: fg, grid: {stroke: grid, width: 1}, ticks: {stroke: grid, width: 1}};
+  chart = new uPlot(
+      {
+        width,
+        height: HEIGHT,
+        scales: {x: {time: false}},
+        series,
+        axes: [
+          {...axis, label: 'frame'},
+          {...axis, size: 70, values: (_u, ticks) => ticks.map((v) => formatBytes(v))},
+        ],
+        cursor: {drag: {x: false, y: false}},
+        legend: {live: true},
+        plugins: [selectionPlugin()],
+      },
+      data as uPlot.AlignedData, body);
+  const plot = chart;
+  plot.over.addEventListener('click', () => {
+    const i = plot.cursor.idx;
+    if (i !== null && i !== undefined) ctx.actions.selectFrame(t.frames[i]);
+  });
+}
