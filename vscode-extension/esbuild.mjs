@@ -4,7 +4,7 @@
 //   src/report/fa-report.ts -> dist/fa-report.js (standalone report generator: node cjs)
 // and copies uPlot's stylesheet next to them (the webview may only load files from dist/ and media/)
 // and the FA code pages (docs/codes) into dist/codes.
-// usage: node esbuild.mjs [--production] [--only host|webview|report]
+// usage: node esbuild.mjs [--production] [--only host|webview|report] [--outdir DIR]   (default DIR: dist)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,14 +15,16 @@ const args = process.argv.slice(2);
 const production = args.includes('--production');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const outIndex = args.indexOf('--outdir');
+const outdir = path.resolve(root, outIndex >= 0 ? args[outIndex + 1] : 'dist');
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 const targets = {
-  host: { entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs',
+  host: { entryPoints: ['src/host/extension.ts'], outfile: path.join(outdir, 'extension.js'), platform: 'node', format: 'cjs',
           target: 'node18', external: ['vscode'] },
-  webview: { entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife',
+  webview: { entryPoints: ['src/webview/main.ts'], outfile: path.join(outdir, 'webview.js'), platform: 'browser', format: 'iife',
              target: 'es2020' },
-  report: { entryPoints: ['src/report/fa-report.ts'], outfile: 'dist/fa-report.js', platform: 'node', format: 'cjs',
+  report: { entryPoints: ['src/report/fa-report.ts'], outfile: path.join(outdir, 'fa-report.js'), platform: 'node', format: 'cjs',
             target: 'node18' },
 };
 
@@ -36,23 +38,22 @@ for (const [name, options] of Object.entries(targets)) {
   if (only && name !== only) continue;
   const entry = path.join(root, options.entryPoints[0]);
   if (!fs.existsSync(entry)) {
-    // The webview and report are written in parallel with the host; a missing entry is reported, and the
-    // package test still fails later because dist/ lacks the file.
-    console.error(`esbuild.mjs: skipping ${name}: ${options.entryPoints[0]} does not exist`);
+    failed = true;
+    console.error(`esbuild.mjs: ${name}: ${options.entryPoints[0]} does not exist`);
     continue;
   }
   try {
     await esbuild.build({ ...common, ...options });
-    console.log(`built ${options.outfile}`);
+    console.log(`built ${path.relative(root, options.outfile)}`);
   } catch (e) {
     failed = true;
     console.error(`esbuild.mjs: ${name} failed: ${e.message}`);
   }
 }
 
-fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-fs.copyFileSync(path.join(root, 'node_modules/uplot/dist/uPlot.min.css'), path.join(root, 'dist/uPlot.min.css'));
+fs.mkdirSync(outdir, { recursive: true });
+fs.copyFileSync(path.join(root, 'node_modules/uplot/dist/uPlot.min.css'), path.join(outdir, 'uPlot.min.css'));
 // The FA code pages ("framealloc: Explain an FA Code" outside this repository's workspace).
 const codes = path.join(root, '..', 'docs', 'codes');
-if (fs.existsSync(codes)) fs.cpSync(codes, path.join(root, 'dist', 'codes'), { recursive: true });
+if (fs.existsSync(codes)) fs.cpSync(codes, path.join(outdir, 'codes'), { recursive: true });
 process.exit(failed ? 1 : 0);
