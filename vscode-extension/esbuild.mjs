@@ -8,7 +8,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {fileURLToPath} from 'node:url';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -18,14 +18,36 @@ const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 const outIndex = args.indexOf('--outdir');
 const outdir = path.resolve(root, outIndex >= 0 ? args[outIndex + 1] : 'dist');
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root
+};
 const targets = {
-  host: { entryPoints: ['src/host/extension.ts'], outfile: path.join(outdir, 'extension.js'), platform: 'node', format: 'cjs',
-          target: 'node18', external: ['vscode'] },
-  webview: { entryPoints: ['src/webview/main.ts'], outfile: path.join(outdir, 'webview.js'), platform: 'browser', format: 'iife',
-             target: 'es2020' },
-  report: { entryPoints: ['src/report/fa-report.ts'], outfile: path.join(outdir, 'fa-report.js'), platform: 'node', format: 'cjs',
-            target: 'node18' },
+  host: {
+    entryPoints: ['src/host/extension.ts'],
+    outfile: path.join(outdir, 'extension.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode']
+  },
+  webview: {
+    entryPoints: ['src/webview/main.ts'],
+    outfile: path.join(outdir, 'webview.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020'
+  },
+  report: {
+    entryPoints: ['src/report/fa-report.ts'],
+    outfile: path.join(outdir, 'fa-report.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18'
+  },
 };
 
 if (only && !targets[only]) {
@@ -43,7 +65,7 @@ for (const [name, options] of Object.entries(targets)) {
     continue;
   }
   try {
-    await esbuild.build({ ...common, ...options });
+    await esbuild.build({...common, ...options});
     console.log(`built ${path.relative(root, options.outfile)}`);
   } catch (e) {
     failed = true;
@@ -51,9 +73,9 @@ for (const [name, options] of Object.entries(targets)) {
   }
 }
 
-fs.mkdirSync(outdir, { recursive: true });
+fs.mkdirSync(outdir, {recursive: true});
 fs.copyFileSync(path.join(root, 'node_modules/uplot/dist/uPlot.min.css'), path.join(outdir, 'uPlot.min.css'));
 // The FA code pages ("framealloc: Explain an FA Code" outside this repository's workspace).
 const codes = path.join(root, '..', 'docs', 'codes');
-if (fs.existsSync(codes)) fs.cpSync(codes, path.join(outdir, 'codes'), { recursive: true });
+if (fs.existsSync(codes)) fs.cpSync(codes, path.join(outdir, 'codes'), {recursive: true});
 process.exit(failed ? 1 : 0);

@@ -3,9 +3,9 @@
 // messages (docs/lsp.md) are forwarded to the live feed and the commands.
 import fs from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import type { Snapshot } from '../shared/protocol';
-import { type ExtensionSettings, initializationOptions, locateServer, missingServerMessage } from '../shared/settings';
+import {LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind} from 'vscode-languageclient/node';
+import type {Snapshot} from '../shared/protocol';
+import {type ExtensionSettings, initializationOptions, locateServer, missingServerMessage} from '../shared/settings';
 
 export const OPEN_SETTINGS = 'Open Settings';
 
@@ -34,8 +34,9 @@ export interface ClientHooks {
 }
 
 /** A started client, or undefined when the server binary is missing (the user has been told). */
-export async function startClient(settings: ExtensionSettings, workspaceRoot: string | undefined,
-                                  hooks: ClientHooks): Promise<LanguageClient | undefined> {
+export async function startClient(
+    settings: ExtensionSettings, workspaceRoot: string|undefined,
+    hooks: ClientHooks): Promise<LanguageClient|undefined> {
   const located = locateServer(settings.serverPath, workspaceRoot, process.env.PATH ?? '', isExecutable);
   if (!located.ok) {
     hooks.output.appendLine(missingServerMessage(settings.serverPath, located.tried));
@@ -46,10 +47,10 @@ export async function startClient(settings: ExtensionSettings, workspaceRoot: st
   const serverOptions: ServerOptions = {
     command: located.path,
     transport: TransportKind.stdio,
-    options: workspaceRoot ? { cwd: workspaceRoot } : undefined,
+    options: workspaceRoot ? {cwd: workspaceRoot} : undefined,
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'cpp' }, { scheme: 'file', language: 'c' }],
+    documentSelector: [{scheme: 'file', language: 'cpp'}, {scheme: 'file', language: 'c'}],
     initializationOptions: initializationOptions(settings),
     outputChannel: hooks.output,
   };
@@ -57,7 +58,8 @@ export async function startClient(settings: ExtensionSettings, workspaceRoot: st
   const client = new LanguageClient('framealloc', 'framealloc (fa-lsp)', serverOptions, clientOptions);
   // framealloc.analyzeWorkspace is our own command (it must exist before the server runs, to say why
   // it cannot work); the client would otherwise register the server's command of the same name and fail.
-  const executeCommand = client.getFeature('workspace/executeCommand') as unknown as { register(data: unknown): void };
+  const executeCommand =
+      client.getFeature('workspace/executeCommand') as unknown as {register(data: unknown): void};
   executeCommand.register = () => undefined;
   client.onNotification('framealloc/snapshot', (params: unknown) => hooks.onSnapshot(params));
   await client.start();
@@ -66,6 +68,6 @@ export async function startClient(settings: ExtensionSettings, workspaceRoot: st
 
 /** framealloc/history: the frames the server holds (used to fill the view after a (re)start). */
 export async function fetchHistory(client: LanguageClient): Promise<Snapshot[]> {
-  const result = await client.sendRequest<{ frames?: Snapshot[] }>('framealloc/history', {});
+  const result = await client.sendRequest<{frames?: Snapshot[]}>('framealloc/history', {});
   return Array.isArray(result?.frames) ? result.frames : [];
 }

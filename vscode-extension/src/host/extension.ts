@@ -2,22 +2,22 @@
 // status bar and the Memory Inspector (sidebar view and editor panel). The host talks to fa-lsp only
 // through LSP; the inspector page talks to the host only through postMessage.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { type ExtensionSettings, readSettings, SettingsError } from '../shared/settings';
-import { fetchHistory, OPEN_SETTINGS, startClient } from './client';
-import { analyzeWorkspace, explainCode, pickFramesToCompare, requestSnapshot } from './commands';
-import { InspectorHost, InspectorViewProvider, INSPECTOR_VIEW_ID } from './inspectorView';
-import { LiveFeed } from './liveFeed';
-import { openSource, revealTag } from './sourceNav';
-import { FrameStatusBar } from './statusBar';
-import { TagsTreeProvider } from './tagsTree';
-import type { TagNode } from '../shared/tagTree';
+import type {LanguageClient} from 'vscode-languageclient/node';
+import {type ExtensionSettings, readSettings, SettingsError} from '../shared/settings';
+import {fetchHistory, OPEN_SETTINGS, startClient} from './client';
+import {analyzeWorkspace, explainCode, pickFramesToCompare, requestSnapshot} from './commands';
+import {InspectorHost, InspectorViewProvider, INSPECTOR_VIEW_ID} from './inspectorView';
+import {LiveFeed} from './liveFeed';
+import {openSource, revealTag} from './sourceNav';
+import {FrameStatusBar} from './statusBar';
+import {TagsTreeProvider} from './tagsTree';
+import type {TagNode} from '../shared/tagTree';
 
-let client: LanguageClient | undefined;
+let client: LanguageClient|undefined;
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
-function loadSettings(output: vscode.OutputChannel): ExtensionSettings | undefined {
+function loadSettings(output: vscode.OutputChannel): ExtensionSettings|undefined {
   const config = vscode.workspace.getConfiguration('framealloc');
   try {
     return readSettings((key) => config.get(key), workspaceRoot());
@@ -25,7 +25,8 @@ function loadSettings(output: vscode.OutputChannel): ExtensionSettings | undefin
     const text = e instanceof SettingsError ? e.message : String(e);
     output.appendLine(text);
     void vscode.window.showErrorMessage(`framealloc: ${text}`, OPEN_SETTINGS).then((choice) => {
-      if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'framealloc');
+      if (choice === OPEN_SETTINGS)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'framealloc');
     });
     return undefined;
   }
@@ -36,10 +37,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const initial = loadSettings(output);
   const feed = new LiveFeed(initial?.framesKept ?? 600);
   const tree = new TagsTreeProvider();
-  const treeView = vscode.window.createTreeView('framealloc.tags', { treeDataProvider: tree });
+  const treeView = vscode.window.createTreeView('framealloc.tags', {treeDataProvider: tree});
   const status = new FrameStatusBar();
   const host = new InspectorHost(context.extensionUri, feed, {
-    openSource, revealTag, requestSnapshot: () => requestSnapshot(() => client),
+    openSource,
+    revealTag,
+    requestSnapshot: () => requestSnapshot(() => client),
     log: (m) => output.appendLine(m),
   });
 
@@ -50,7 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     treeView.description = shown ? `frame ${shown.frame}${feed.paused ? ' (paused)' : ''}` : undefined;
     status.update(shown, feed.paused, feed.selection !== undefined);
   };
-  const setPausedContext = (paused: boolean) => void vscode.commands.executeCommand('setContext', 'framealloc.liveViewPaused', paused);
+  const setPausedContext = (paused: boolean) =>
+      void vscode.commands.executeCommand('setContext', 'framealloc.liveViewPaused', paused);
   feed.onDidChange((e) => {
     if (e.kind === 'paused') setPausedContext(e.paused);
     if (e.kind !== 'snapshot' || feed.selection === undefined) refresh();
@@ -63,11 +67,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!settings) return;
     feed.setCapacity(settings.framesKept);
     client = await startClient(settings, workspaceRoot(), {
-      output,
-      onSnapshot: (p) => {
-        if (!feed.receive(p)) output.appendLine('ignored a framealloc/snapshot notification without a valid snapshot');
-      },
-    }).catch((e: Error) => {
+               output,
+               onSnapshot: (p) => {
+                 if (!feed.receive(p))
+                   output.appendLine('ignored a framealloc/snapshot notification without a valid snapshot');
+               },
+             }).catch((e: Error) => {
       output.appendLine(`fa-lsp failed to start: ${e.message}`);
       void vscode.window.showErrorMessage(`framealloc: fa-lsp failed to start: ${e.message}`);
       return undefined;
@@ -81,7 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+      context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('framealloc.requestSnapshot', () => requestSnapshot(() => client));
   register('framealloc.analyzeWorkspace', () => analyzeWorkspace(() => client));
   register('framealloc.restartServer', async () => {
@@ -92,35 +97,43 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const picked = await pickFramesToCompare(feed.frames());
     if (!picked) return;
     if (host.attachedCount === 0) host.openPanel();
-    host.post({ type: 'compare', a: picked.a, b: picked.b });
+    host.post({type: 'compare', a: picked.a, b: picked.b});
   });
-  register('framealloc.explainCode', (code?: string) => explainCode(context.extensionUri.fsPath, typeof code === 'string' ? code : undefined));
+  register(
+      'framealloc.explainCode',
+      (code?: string) =>
+          explainCode(context.extensionUri.fsPath, typeof code === 'string' ? code : undefined));
   register('framealloc.pauseLiveView', () => feed.pause());
   register('framealloc.resumeLiveView', () => feed.resume());
   register('framealloc.openInspector', () => host.openPanel());
-  register('framealloc.revealTag', (node?: TagNode | string) => {
+  register('framealloc.revealTag', (node?: TagNode|string) => {
     const path = typeof node === 'string' ? node : node?.path;
     return path === undefined ? undefined : revealTag(path);
   });
 
   context.subscriptions.push(
-    output, treeView, tree, status, host,
-    vscode.window.registerWebviewViewProvider(INSPECTOR_VIEW_ID, new InspectorViewProvider(host),
-                                              { webviewOptions: { retainContextWhenHidden: true } }),
-    vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (!e.affectsConfiguration('framealloc')) return;
-      const settings = loadSettings(output);
-      if (!settings) return;
-      feed.setCapacity(settings.framesKept);
-      host.post({ type: 'config', framesKept: settings.framesKept });
-      const serverChanged = ['server.path', 'compileCommandsDir', 'snapshotDir', 'framesKept']
-        .some((k) => e.affectsConfiguration(`framealloc.${k}`));
-      if (serverChanged) {
-        await stop();
-        await start();
-      }
-    }),
-    { dispose: () => void stop() },
+      output,
+      treeView,
+      tree,
+      status,
+      host,
+      vscode.window.registerWebviewViewProvider(
+          INSPECTOR_VIEW_ID, new InspectorViewProvider(host),
+          {webviewOptions: {retainContextWhenHidden: true}}),
+      vscode.workspace.onDidChangeConfiguration(async (e) => {
+        if (!e.affectsConfiguration('framealloc')) return;
+        const settings = loadSettings(output);
+        if (!settings) return;
+        feed.setCapacity(settings.framesKept);
+        host.post({type: 'config', framesKept: settings.framesKept});
+        const serverChanged = ['server.path', 'compileCommandsDir', 'snapshotDir', 'framesKept'].some(
+            (k) => e.affectsConfiguration(`framealloc.${k}`));
+        if (serverChanged) {
+          await stop();
+          await start();
+        }
+      }),
+      {dispose: () => void stop()},
   );
   await start();
 }

@@ -1,12 +1,14 @@
 // Hosts the Memory Inspector page, both as the sidebar webview view and as an editor panel. The
 // page gets data only through postMessage; everything it posts back is validated and invalid
 // messages are logged and ignored.
-import { randomBytes } from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import * as vscode from 'vscode';
-import { inspectorHtml } from '../shared/inspectorHtml';
-import type { HostToWebview, WebviewToHost } from '../shared/protocol';
-import { validateWebviewMessage } from '../shared/validate';
-import type { FeedEvent, LiveFeed } from './liveFeed';
+
+import {inspectorHtml} from '../shared/inspectorHtml';
+
+import type {HostToWebview, WebviewToHost} from '../shared/protocol';
+import {validateWebviewMessage} from '../shared/validate';
+import type {FeedEvent, LiveFeed} from './liveFeed';
 
 export const INSPECTOR_VIEW_ID = 'framealloc.inspector';
 
@@ -21,34 +23,41 @@ export interface InspectorActions {
 /** The messages a feed event becomes for the page. */
 export function feedMessages(event: FeedEvent): HostToWebview[] {
   switch (event.kind) {
-    case 'snapshot': return [{ type: 'snapshot', snapshot: event.snapshot }];
-    case 'history': return [{ type: 'history', frames: event.frames }];
-    case 'paused': return [{ type: 'paused', paused: event.paused }];
-    case 'selection': return [];
+    case 'snapshot':
+      return [{type: 'snapshot', snapshot: event.snapshot}];
+    case 'history':
+      return [{type: 'history', frames: event.frames}];
+    case 'paused':
+      return [{type: 'paused', paused: event.paused}];
+    case 'selection':
+      return [];
   }
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots:
+        [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
 }
 
 export class InspectorHost implements vscode.Disposable {
   private readonly webviews = new Set<vscode.Webview>();
-  private readonly feedSubscription: { dispose(): void };
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly feedSubscription: {dispose(): void};
+  private panel: vscode.WebviewPanel|undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly feed: LiveFeed,
-              private readonly actions: InspectorActions) {
+  constructor(
+      private readonly extensionUri: vscode.Uri, private readonly feed: LiveFeed,
+      private readonly actions: InspectorActions) {
     this.feedSubscription = feed.onDidChange((e) => feedMessages(e).forEach((m) => this.post(m)));
   }
 
   /** Sets up a webview (view or panel) and returns what detaches it. */
   attach(webview: vscode.Webview): vscode.Disposable {
     webview.options = webviewOptions(this.extensionUri);
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    const asset = (...p: string[]) =>
+        webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
     webview.html = inspectorHtml({
       nonce: randomBytes(18).toString('base64'),
       cspSource: webview.cspSource,
@@ -58,7 +67,12 @@ export class InspectorHost implements vscode.Disposable {
     });
     this.webviews.add(webview);
     const listener = webview.onDidReceiveMessage((m: unknown) => this.handle(m, webview));
-    return { dispose: () => { listener.dispose(); this.webviews.delete(webview); } };
+    return {
+      dispose: () => {
+        listener.dispose();
+        this.webviews.delete(webview);
+      }
+    };
   }
 
   /** Opens (or reveals) the inspector as an editor panel. */
@@ -67,8 +81,9 @@ export class InspectorHost implements vscode.Disposable {
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_ID, 'framealloc Inspector', vscode.ViewColumn.Active,
-                                                   { ...webviewOptions(this.extensionUri), retainContextWhenHidden: true });
+    const panel = vscode.window.createWebviewPanel(
+        INSPECTOR_VIEW_ID, 'framealloc Inspector', vscode.ViewColumn.Active,
+        {...webviewOptions(this.extensionUri), retainContextWhenHidden: true});
     const attachment = this.attach(panel.webview);
     panel.onDidDispose(() => {
       attachment.dispose();
@@ -94,17 +109,27 @@ export class InspectorHost implements vscode.Disposable {
     const message: WebviewToHost = checked.value;
     switch (message.type) {
       case 'ready':
-        void from.postMessage({ type: 'config', framesKept: this.feed.capacity } satisfies HostToWebview);
-        void from.postMessage({ type: 'history', frames: this.feed.frames() } satisfies HostToWebview);
-        void from.postMessage({ type: 'paused', paused: this.feed.paused } satisfies HostToWebview);
+        void from.postMessage({type: 'config', framesKept: this.feed.capacity} satisfies HostToWebview);
+        void from.postMessage({type: 'history', frames: this.feed.frames()} satisfies HostToWebview);
+        void from.postMessage({type: 'paused', paused: this.feed.paused} satisfies HostToWebview);
         break;
-      case 'openSource': await this.actions.openSource(message.file, message.line); break;
-      case 'revealTag': await this.actions.revealTag(message.path); break;
-      case 'selectFrame': this.feed.select(message.frame); break;
-      case 'requestSnapshot': await this.actions.requestSnapshot(); break;
+      case 'openSource':
+        await this.actions.openSource(message.file, message.line);
+        break;
+      case 'revealTag':
+        await this.actions.revealTag(message.path);
+        break;
+      case 'selectFrame':
+        this.feed.select(message.frame);
+        break;
+      case 'requestSnapshot':
+        await this.actions.requestSnapshot();
+        break;
       case 'setPaused':
-        if (message.paused) this.feed.pause();
-        else this.feed.resume();
+        if (message.paused)
+          this.feed.pause();
+        else
+          this.feed.resume();
         break;
     }
     return true;

@@ -1,14 +1,25 @@
 // The frames the extension shows: receives fa-lsp's framealloc/snapshot notifications, keeps the
 // newest `framesKept` in a ring, buffers arrivals while the live view is paused, and tells the
 // tree view, status bar and inspector webviews what changed. No vscode API here (tested directly).
-import type { Snapshot } from '../shared/protocol';
-import { RingBuffer } from '../shared/ringBuffer';
+import type {Snapshot} from '../shared/protocol';
+import {RingBuffer} from '../shared/ringBuffer';
 
-export type FeedEvent =
-  | { kind: 'snapshot'; snapshot: Snapshot }   // one new frame appended (live)
-  | { kind: 'history'; frames: Snapshot[] }    // the whole ring changed (resume, resize, clear)
-  | { kind: 'paused'; paused: boolean }
-  | { kind: 'selection'; frame: number | undefined };
+export type FeedEvent =|{
+  kind: 'snapshot';
+  snapshot: Snapshot
+}  // one new frame appended (live)
+|{
+  kind: 'history';
+  frames: Snapshot[]
+}  // the whole ring changed (resume, resize, clear)
+|{
+  kind: 'paused';
+  paused: boolean
+}
+|{
+  kind: 'selection';
+  frame: number|undefined
+};
 
 export type FeedListener = (event: FeedEvent) => void;
 
@@ -17,8 +28,8 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<Snapshot>;
   return s.version === 1 && typeof s.frame === 'number' && Number.isSafeInteger(s.frame) && s.frame >= 0 &&
-         typeof s.summary === 'object' && s.summary !== null && Array.isArray(s.tags) &&
-         Array.isArray(s.threads) && typeof s.budgets === 'object' && s.budgets !== null;
+      typeof s.summary === 'object' && s.summary !== null && Array.isArray(s.tags) &&
+      Array.isArray(s.threads) && typeof s.budgets === 'object' && s.budgets !== null;
 }
 
 export class LiveFeed {
@@ -26,7 +37,7 @@ export class LiveFeed {
   private pending: RingBuffer<Snapshot>;
   private listeners = new Set<FeedListener>();
   private pausedState = false;
-  private selectedFrame: number | undefined;
+  private selectedFrame: number|undefined;
   /** Notifications that were not snapshots (logged by the caller). */
   rejected = 0;
 
@@ -40,29 +51,29 @@ export class LiveFeed {
   frames(): Snapshot[] { return this.ring.toArray(); }
   /** Frames that arrived while paused (shown on resume). */
   pendingCount(): number { return this.pending.size; }
-  latest(): Snapshot | undefined { return this.ring.newest(); }
-  frame(n: number): Snapshot | undefined { return this.ring.find((s) => s.frame === n); }
+  latest(): Snapshot|undefined { return this.ring.newest(); }
+  frame(n: number): Snapshot|undefined { return this.ring.find((s) => s.frame === n); }
 
   /** The frame before `s` among those kept (for deltas), if any. */
-  previousOf(s: Snapshot): Snapshot | undefined {
+  previousOf(s: Snapshot): Snapshot|undefined {
     const all = this.ring.toArray();
     const i = all.findIndex((f) => f.frame === s.frame);
     return i > 0 ? all[i - 1] : undefined;
   }
 
   /** The frame the user selected in the timeline, or the newest when none is (or it was evicted). */
-  current(): Snapshot | undefined {
+  current(): Snapshot|undefined {
     return (this.selectedFrame !== undefined ? this.frame(this.selectedFrame) : undefined) ?? this.latest();
   }
 
-  onDidChange(listener: FeedListener): { dispose(): void } {
+  onDidChange(listener: FeedListener): {dispose(): void} {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return {dispose: () => this.listeners.delete(listener)};
   }
 
   /** Handles a framealloc/snapshot notification `{snapshot, delta}`; returns false when it is malformed. */
   receive(params: unknown): boolean {
-    const snapshot = (params as { snapshot?: unknown } | null)?.snapshot;
+    const snapshot = (params as {snapshot?: unknown} | null)?.snapshot;
     if (!isSnapshot(snapshot)) {
       ++this.rejected;
       return false;
@@ -71,7 +82,7 @@ export class LiveFeed {
       this.pending.push(snapshot);
     } else {
       this.ring.push(snapshot);
-      this.emit({ kind: 'snapshot', snapshot });
+      this.emit({kind: 'snapshot', snapshot});
     }
     return true;
   }
@@ -81,13 +92,13 @@ export class LiveFeed {
     this.ring.clear();
     this.pending.clear();
     for (const s of frames.filter(isSnapshot)) this.ring.push(s);
-    this.emit({ kind: 'history', frames: this.ring.toArray() });
+    this.emit({kind: 'history', frames: this.ring.toArray()});
   }
 
   pause(): void {
     if (this.pausedState) return;
     this.pausedState = true;
-    this.emit({ kind: 'paused', paused: true });
+    this.emit({kind: 'paused', paused: true});
   }
 
   resume(): void {
@@ -96,25 +107,25 @@ export class LiveFeed {
     const buffered = this.pending.toArray();
     this.pending.clear();
     for (const s of buffered) this.ring.push(s);
-    this.emit({ kind: 'paused', paused: false });
-    if (buffered.length > 0) this.emit({ kind: 'history', frames: this.ring.toArray() });
+    this.emit({kind: 'paused', paused: false});
+    if (buffered.length > 0) this.emit({kind: 'history', frames: this.ring.toArray()});
   }
 
   setCapacity(capacity: number): void {
     if (capacity === this.ring.capacity) return;
     const dropped = this.ring.resize(capacity);
     this.pending.resize(capacity);
-    if (dropped.length > 0) this.emit({ kind: 'history', frames: this.ring.toArray() });
+    if (dropped.length > 0) this.emit({kind: 'history', frames: this.ring.toArray()});
   }
 
   /** Selects a kept frame; selecting the newest (or an unknown frame) follows the live feed again. */
-  select(frame: number | undefined): void {
+  select(frame: number|undefined): void {
     const pinned = frame !== undefined && this.frame(frame) !== undefined && this.latest()?.frame !== frame;
     this.selectedFrame = pinned ? frame : undefined;
-    this.emit({ kind: 'selection', frame: this.selectedFrame });
+    this.emit({kind: 'selection', frame: this.selectedFrame});
   }
 
-  get selection(): number | undefined { return this.selectedFrame; }
+  get selection(): number|undefined { return this.selectedFrame; }
 
   private emit(event: FeedEvent): void {
     for (const listener of [...this.listeners]) listener(event);

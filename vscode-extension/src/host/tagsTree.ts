@@ -2,9 +2,11 @@
 // inclusive and self bytes, the change since the previous frame and its budget use; the context
 // menu's "Go to Tag Source" opens the with_tag / push_tag / TagScope naming it.
 import * as vscode from 'vscode';
-import { formatBytes, formatCount, formatPercent, formatSignedBytes } from '../shared/format';
-import type { Snapshot } from '../shared/protocol';
-import { buildTagTree, type TagNode } from '../shared/tagTree';
+
+import {formatBytes, formatCount, formatPercent, formatSignedBytes} from '../shared/format';
+
+import type {Snapshot} from '../shared/protocol';
+import {buildTagTree, type TagNode} from '../shared/tagTree';
 
 export const TAG_CONTEXT = 'framealloc.tag';
 
@@ -17,42 +19,44 @@ export function tagDescription(n: TagNode): string {
 }
 
 export function tagTooltip(n: TagNode, frame: number): string {
-  const kinds = (k: TagNode['self']) =>
-    `frame ${formatBytes(k.frame)}, pool ${formatBytes(k.pool)}, heap ${formatBytes(k.heap)} in ${formatCount(k.count)} allocations`;
+  const kinds = (k: TagNode['self']) => `frame ${formatBytes(k.frame)}, pool ${formatBytes(k.pool)}, heap ${
+      formatBytes(k.heap)} in ${formatCount(k.count)} allocations`;
   const lines = [
     `${n.path === '' ? '(untagged)' : n.path} — frame ${frame}`,
     `inclusive: ${formatBytes(n.inclusive.total)} (${kinds(n.inclusive)})`,
     `self: ${formatBytes(n.self.total)} (${kinds(n.self)})`,
-    n.deltaInclusive === null ? 'no previous frame' : `since the previous frame: ${formatSignedBytes(n.deltaInclusive)}`,
+    n.deltaInclusive === null ? 'no previous frame' :
+                                `since the previous frame: ${formatSignedBytes(n.deltaInclusive)}`,
   ];
   if (n.budget) {
-    lines.push(`budget: ${formatBytes(n.budget.used)} used, ${formatBytes(n.budget.peak)} peak of ` +
-               `${formatBytes(n.budget.limit)} (${formatPercent(n.budget.percent)})`);
+    lines.push(
+        `budget: ${formatBytes(n.budget.used)} used, ${formatBytes(n.budget.peak)} peak of ` +
+        `${formatBytes(n.budget.limit)} (${formatPercent(n.budget.percent)})`);
   }
   return lines.join('\n');
 }
 
 export class TagsTreeProvider implements vscode.TreeDataProvider<TagNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TagNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TagNode|undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: TagNode[] = [];
   private frame = -1;
 
   /** Rebuilds the tree for `s` (deltas against `previous`). */
-  show(s: Snapshot | undefined, previous?: Snapshot): void {
+  show(s: Snapshot|undefined, previous?: Snapshot): void {
     this.roots = s ? buildTagTree(s, previous) : [];
     this.frame = s ? s.frame : -1;
     this.changed.fire(undefined);
   }
 
-  get shownFrame(): number | undefined { return this.frame >= 0 ? this.frame : undefined; }
+  get shownFrame(): number|undefined { return this.frame >= 0 ? this.frame : undefined; }
 
   getChildren(node?: TagNode): TagNode[] { return node ? node.children : this.roots; }
 
   getTreeItem(n: TagNode): vscode.TreeItem {
-    const state = n.children.length === 0 ? vscode.TreeItemCollapsibleState.None
-                : n.depth === 0 ? vscode.TreeItemCollapsibleState.Expanded
-                : vscode.TreeItemCollapsibleState.Collapsed;
+    const state = n.children.length === 0 ? vscode.TreeItemCollapsibleState.None :
+        n.depth === 0                     ? vscode.TreeItemCollapsibleState.Expanded :
+                                            vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.name, state);
     item.id = `tag:${n.path}`;  // stable across frames so expansion state survives updates
     item.description = tagDescription(n);

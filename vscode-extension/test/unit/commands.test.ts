@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { analyzeWorkspace, codePageCandidates, explainCode, frameItems, parseCode, pickFramesToCompare, requestSnapshot } from '../../src/host/commands';
-import { commands, resetMock, Uri, window, workspace } from './vscode-mock';
-import { asFrame, example } from './examples';
+import {beforeEach, describe, expect, it, vi} from 'vitest';
+
+import {analyzeWorkspace, codePageCandidates, explainCode, frameItems, parseCode, pickFramesToCompare, requestSnapshot} from '../../src/host/commands';
+
+import {asFrame, example} from './examples';
+import {commands, resetMock, Uri, window, workspace} from './vscode-mock';
 
 const base = example('game_three_threads');
 
@@ -19,22 +21,26 @@ describe('explain an FA code', () => {
   });
 
   it('looks in each workspace, then in the extension', () => {
-    expect(codePageCandidates('FA601', ['/w1', '/w2'], '/ext')).toEqual(
-      ['/w1/docs/codes/FA601.md', '/w2/docs/codes/FA601.md', '/ext/dist/codes/FA601.md']);
+    expect(codePageCandidates('FA601', ['/w1', '/w2'], '/ext')).toEqual([
+      '/w1/docs/codes/FA601.md', '/w2/docs/codes/FA601.md', '/ext/dist/codes/FA601.md'
+    ]);
   });
 
-  it("opens the workspace's page in the markdown preview", async () => {
+  it('opens the workspace\'s page in the markdown preview', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-codes-'));
-    fs.mkdirSync(path.join(root, 'docs/codes'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'docs/codes'), {recursive: true});
     fs.writeFileSync(path.join(root, 'docs/codes/FA601.md'), '# FA601');
-    workspace.workspaceFolders = [{ uri: Uri.file(root), name: 'w', index: 0 }];
+    workspace.workspaceFolders = [{uri: Uri.file(root), name: 'w', index: 0}];
     window.showInputBox.mockResolvedValueOnce('fa601');
     expect(await explainCode('/no-extension')).toBe(path.join(root, 'docs/codes/FA601.md'));
-    expect(commands.executeCommand).toHaveBeenCalledWith('markdown.showPreview', Uri.file(path.join(root, 'docs/codes/FA601.md')));
-    const validate = (window.showInputBox.mock.calls[0][0] as { validateInput(v: string): string | undefined }).validateInput;
+    expect(commands.executeCommand)
+        .toHaveBeenCalledWith('markdown.showPreview', Uri.file(path.join(root, 'docs/codes/FA601.md')));
+    const validate = (window.showInputBox.mock.calls[0][0] as {
+                       validateInput(v: string): string | undefined
+                     }).validateInput;
     expect(validate('FA601')).toBeUndefined();
     expect(validate('601')).toMatch(/FA followed by three digits/);
-    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(root, {recursive: true, force: true});
   });
 
   it('says so when the code has no page or is not a code', async () => {
@@ -48,7 +54,9 @@ describe('explain an FA code', () => {
 
 describe('compare two frames', () => {
   beforeEach(resetMock);
-  const frames = [1, 2, 3].map((f) => asFrame(base, f, (s) => { s.summary.total_bytes = f * 1024; }));
+  const frames = [1, 2, 3].map((f) => asFrame(base, f, (s) => {
+                                 s.summary.total_bytes = f * 1024;
+                               }));
 
   it('offers the kept frames newest first, without the frame already picked', () => {
     expect(frameItems(frames).map((i) => i.label)).toEqual(['frame 3', 'frame 2', 'frame 1']);
@@ -57,9 +65,9 @@ describe('compare two frames', () => {
   });
 
   it('returns the two picks', async () => {
-    window.showQuickPick.mockImplementationOnce(async (items: unknown) => (items as { frame: number }[])[2])
-                       .mockImplementationOnce(async (items: unknown) => (items as { frame: number }[])[0]);
-    expect(await pickFramesToCompare(frames)).toEqual({ a: 1, b: 3 });
+    window.showQuickPick.mockImplementationOnce(async (items: unknown) => (items as {frame: number}[])[2])
+        .mockImplementationOnce(async (items: unknown) => (items as {frame: number}[])[0]);
+    expect(await pickFramesToCompare(frames)).toEqual({a: 1, b: 3});
   });
 
   it('needs two frames and stops when a pick is cancelled', async () => {
@@ -74,18 +82,30 @@ describe('server requests', () => {
   beforeEach(resetMock);
 
   it('sends workspace/executeCommand and framealloc/requestSnapshot to the running server', async () => {
-    const sendRequest = vi.fn(async (method: string) => (method === 'framealloc/requestSnapshot' ? { requestFile: '/s/snapshot.request' } : { progressToken: 't' }));
-    const client = { sendRequest } as never;
-    expect(await analyzeWorkspace(() => client)).toEqual({ progressToken: 't' });
-    expect(sendRequest).toHaveBeenCalledWith('workspace/executeCommand', { command: 'framealloc.analyzeWorkspace', arguments: [] });
+    const sendRequest = vi.fn(
+        async (method: string) =>
+            (method === 'framealloc/requestSnapshot' ? {requestFile: '/s/snapshot.request'} :
+                                                       {progressToken: 't'}));
+    const client = {sendRequest} as never;
+    expect(await analyzeWorkspace(() => client)).toEqual({progressToken: 't'});
+    expect(sendRequest).toHaveBeenCalledWith('workspace/executeCommand', {
+      command: 'framealloc.analyzeWorkspace',
+      arguments: []
+    });
     expect(await requestSnapshot(() => client)).toBe('/s/snapshot.request');
   });
 
   it('explains that the server is not running, and shows server errors', async () => {
     expect(await analyzeWorkspace(() => undefined)).toBeUndefined();
-    expect(window.showErrorMessage.mock.calls[0][0]).toMatch(/cannot analyze the workspace: fa-lsp is not running/);
-    const failing = { sendRequest: vi.fn(async () => { throw new Error('no compile_commands.json'); }) } as never;
+    expect(window.showErrorMessage.mock.calls[0][0])
+        .toMatch(/cannot analyze the workspace: fa-lsp is not running/);
+    const failing = {
+      sendRequest: vi.fn(async () => {
+        throw new Error('no compile_commands.json');
+      })
+    } as never;
     expect(await requestSnapshot(() => failing)).toBeUndefined();
-    expect(window.showErrorMessage.mock.calls[1][0]).toContain('snapshot request failed: no compile_commands.json');
+    expect(window.showErrorMessage.mock.calls[1][0])
+        .toContain('snapshot request failed: no compile_commands.json');
   });
 });

@@ -1,12 +1,13 @@
 // The snapshot schema's example files (docs/schemas/examples), the data every host test runs on.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Snapshot } from '../../src/shared/protocol';
+import {fileURLToPath} from 'node:url';
+import type {Snapshot} from '../../src/shared/protocol';
 
-export const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/schemas/examples');
+export const examplesDir =
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/schemas/examples');
 
-export function example(name: 'game_three_threads' | 'empty_allocator'): Snapshot {
+export function example(name: 'game_three_threads'|'empty_allocator'): Snapshot {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, `${name}.json`), 'utf8')) as Snapshot;
 }
 

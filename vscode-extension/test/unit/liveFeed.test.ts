@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { type FeedEvent, isSnapshot, LiveFeed } from '../../src/host/liveFeed';
-import { asFrame, example } from './examples';
+import {describe, expect, it} from 'vitest';
+import {type FeedEvent, isSnapshot, LiveFeed} from '../../src/host/liveFeed';
+import {asFrame, example} from './examples';
 
 const base = example('game_three_threads');
-const note = (frame: number) => ({ snapshot: asFrame(base, frame), delta: null });
+const note = (frame: number) => ({snapshot: asFrame(base, frame), delta: null});
 const framesOf = (feed: LiveFeed) => feed.frames().map((s) => s.frame);
 
 function recorded(feed: LiveFeed): FeedEvent[] {
@@ -29,9 +29,9 @@ describe('live feed', () => {
     const events = recorded(feed);
     expect(feed.receive(null)).toBe(false);
     expect(feed.receive({})).toBe(false);
-    expect(feed.receive({ snapshot: { ...base, version: 2 } })).toBe(false);
-    expect(feed.receive({ snapshot: { ...base, frame: -1 } })).toBe(false);
-    expect(feed.receive({ snapshot: { ...base, tags: 'x' } })).toBe(false);
+    expect(feed.receive({snapshot: {...base, version: 2}})).toBe(false);
+    expect(feed.receive({snapshot: {...base, frame: -1}})).toBe(false);
+    expect(feed.receive({snapshot: {...base, tags: 'x'}})).toBe(false);
     expect(feed.rejected).toBe(5);
     expect(events).toEqual([]);
     expect(feed.frames()).toEqual([]);
@@ -53,7 +53,7 @@ describe('live feed', () => {
     expect(framesOf(feed)).toEqual([1, 2, 3]);
     expect(feed.pendingCount()).toBe(0);
     expect(events.map((e) => e.kind)).toEqual(['paused', 'paused', 'history']);
-    expect(events[1]).toEqual({ kind: 'paused', paused: false });
+    expect(events[1]).toEqual({kind: 'paused', paused: false});
     feed.receive(note(4));
     expect(feed.latest()?.frame).toBe(4);
   });
@@ -95,7 +95,7 @@ describe('live feed', () => {
   it('loads a history (after a server restart), dropping invalid entries', () => {
     const feed = new LiveFeed(3);
     feed.receive(note(1));
-    feed.load([asFrame(base, 7), { version: 9 } as never, asFrame(base, 8)]);
+    feed.load([asFrame(base, 7), {version: 9} as never, asFrame(base, 8)]);
     expect(framesOf(feed)).toEqual([7, 8]);
   });
 });

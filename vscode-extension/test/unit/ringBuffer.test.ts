@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../../src/shared/ringBuffer';
+import {describe, expect, it} from 'vitest';
+
+import {RingBuffer} from '../../src/shared/ringBuffer';
 
 describe('RingBuffer', () => {
   it('keeps items oldest first up to its capacity', () => {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { TAG_CONTEXT, TagsTreeProvider, tagDescription } from '../../src/host/tagsTree';
-import { TreeItemCollapsibleState } from './vscode-mock';
-import { asFrame, example } from './examples';
+import {describe, expect, it} from 'vitest';
+
+import {TAG_CONTEXT, tagDescription, TagsTreeProvider} from '../../src/host/tagsTree';
+
+import {asFrame, example} from './examples';
+import {TreeItemCollapsibleState} from './vscode-mock';
 
 describe('Tags tree view over buildTagTree', () => {
   it('shows the roots by inclusive bytes, with synthesized parents', () => {
@@ -35,7 +37,9 @@ describe('Tags tree view over buildTagTree', () => {
 
   it('shows the change against the previous frame', () => {
     const before = example('game_three_threads');
-    const after = asFrame(before, before.frame + 1, (s) => { s.tags[1].frame.bytes += 2048; });
+    const after = asFrame(before, before.frame + 1, (s) => {
+      s.tags[1].frame.bytes += 2048;
+    });
     const tree = new TagsTreeProvider();
     tree.show(after, before);
     const pathfinding = tree.getChildren(tree.getChildren()[1])[0];

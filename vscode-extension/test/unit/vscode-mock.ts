@@ -2,45 +2,72 @@
 // constructs, and window/workspace/commands functions as vi.fn() so tests can script answers and
 // inspect calls. Call resetMock() in beforeEach.
 import path from 'node:path';
-import { vi } from 'vitest';
+import {vi} from 'vitest';
 
 export class EventEmitter<T> {
   private listeners = new Set<(e: T) => void>();
   event = (listener: (e: T) => void) => {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return {dispose: () => this.listeners.delete(listener)};
   };
-  fire(e: T): void { for (const l of [...this.listeners]) l(e); }
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
   dispose(): void { this.listeners.clear(); }
 }
 
-export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
-export enum StatusBarAlignment { Left = 1, Right = 2 }
-export enum ViewColumn { Active = -1, One = 1 }
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2
+}
+export enum ViewColumn {
+  Active = -1,
+  One = 1
+}
 
 export class TreeItem {
   id?: string;
   description?: string;
   tooltip?: string;
   contextValue?: string;
-  constructor(public label: string, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+  constructor(
+      public label: string,
+      public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
 }
 
-export class ThemeColor { constructor(public id: string) {} }
-export class Position { constructor(public line: number, public character: number) {} }
-export class Range { constructor(public start: Position, public end: Position) {} }
+export class ThemeColor {
+  constructor(public id: string) {}
+}
+export class Position {
+  constructor(public line: number, public character: number) {}
+}
+export class Range {
+  constructor(public start: Position, public end: Position) {}
+}
 
 export class Uri {
   private constructor(public scheme: string, public fsPath: string) {}
   static file(p: string): Uri { return new Uri('file', p); }
-  static joinPath(base: Uri, ...parts: string[]): Uri { return new Uri(base.scheme, path.join(base.fsPath, ...parts)); }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, path.join(base.fsPath, ...parts));
+  }
   get path(): string { return this.fsPath; }
   toString(): string { return `${this.scheme}://${this.fsPath}`; }
 }
 
 export interface StatusBarItemMock {
-  text: string; tooltip?: string; name?: string; command?: string; backgroundColor?: ThemeColor;
-  show: () => void; dispose: () => void;
+  text: string;
+  tooltip?: string;
+  name?: string;
+  command?: string;
+  backgroundColor?: ThemeColor;
+  show: () => void;
+  dispose: () => void;
 }
 
 /** A fake webview: records posted messages and lets tests deliver messages from the page. */
@@ -61,25 +88,30 @@ export class FakeWebview {
 }
 
 export const window = {
-  showErrorMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
-  showWarningMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
-  showInformationMessage: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
-  showQuickPick: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
-  showInputBox: vi.fn(async (..._args: unknown[]): Promise<string | undefined> => undefined),
-  showTextDocument: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({})),
-  setStatusBarMessage: vi.fn(() => ({ dispose() {} })),
-  createStatusBarItem: vi.fn((): StatusBarItemMock => ({ text: '', show: vi.fn(), dispose: vi.fn() })),
+  showErrorMessage: vi.fn(async(..._args: unknown[]): Promise<string|undefined> => undefined),
+  showWarningMessage: vi.fn(async(..._args: unknown[]): Promise<string|undefined> => undefined),
+  showInformationMessage: vi.fn(async(..._args: unknown[]): Promise<string|undefined> => undefined),
+  showQuickPick: vi.fn(async(..._args: unknown[]): Promise<unknown> => undefined),
+  showInputBox: vi.fn(async(..._args: unknown[]): Promise<string|undefined> => undefined),
+  showTextDocument: vi.fn(async(..._args: unknown[]): Promise<unknown> => ({})),
+  setStatusBarMessage: vi.fn(() => ({dispose() {}})),
+  createStatusBarItem: vi.fn((): StatusBarItemMock => ({text: '', show: vi.fn(), dispose: vi.fn()})),
   createWebviewPanel: vi.fn(),
 };
 
 export const workspace = {
-  workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
-  findFiles: vi.fn(async (..._args: unknown[]): Promise<Uri[]> => []),
-  fs: { readFile: vi.fn(async (_u: Uri): Promise<Uint8Array> => new Uint8Array()) },
+  workspaceFolders: undefined as {
+    uri: Uri;
+    name: string;
+    index: number
+  }[] |
+      undefined,
+  findFiles: vi.fn(async(..._args: unknown[]): Promise<Uri[]> => []),
+  fs: {readFile: vi.fn(async(_u: Uri): Promise<Uint8Array> => new Uint8Array())},
 };
 
 export const commands = {
-  executeCommand: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),
+  executeCommand: vi.fn(async(..._args: unknown[]): Promise<unknown> => undefined),
   registerCommand: vi.fn(),
 };
 
