@@ -1,7 +1,7 @@
 // Number formatting shared by the inspector webview, the report page and the host's tree view.
 // Binary units (KiB, MiB) because budgets and frame capacities are configured in powers of two.
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 /** Trims "1.0" to "1" so round sizes read naturally ("4 MiB", "1.5 MiB"). */
 function oneDecimal(value: number): string {

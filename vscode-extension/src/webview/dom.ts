@@ -38,11 +38,13 @@ export function cell(row: HTMLTableRowElement, text: string, className?: string)
   return td;
 }
 
-/** A "name: value" pair in a <dl>. */
+/** A "name: value" pair in a <dl>, grouped in a div so grid layouts keep the pair together. */
 export function figure(list: Element, name: string, value: string, className?: string): HTMLElement {
-  list.appendChild(el('dt', undefined, name));
+  const pair = el('div', 'figure');
+  pair.appendChild(el('dt', undefined, name));
   const dd = el('dd', className, value);
-  list.appendChild(dd);
+  pair.appendChild(dd);
+  list.appendChild(pair);
   return dd;
 }
 

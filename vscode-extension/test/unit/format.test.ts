@@ -11,6 +11,8 @@ describe('formatBytes', () => {
     expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MiB');
     expect(formatBytes(14680064)).toBe('14 MiB');
     expect(formatBytes(3 * 1024 ** 3)).toBe('3 GiB');
+    // A wrapped 64-bit counter stays recognisable instead of printing millions of TiB.
+    expect(formatBytes(2 ** 64)).toBe('16 EiB');
   });
   it('rounds up into the next unit instead of printing 1024', () => {
     expect(formatBytes(1024 * 1024 - 1)).toBe('1 MiB');

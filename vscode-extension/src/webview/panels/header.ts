@@ -37,7 +37,7 @@ export function renderHeader(ctx: PanelContext|null, frameCount: number): void {
       figures, 'Failed', formatCount(s.summary.failed_allocations),
       s.summary.failed_allocations > 0 ? 'bad' : undefined);
   figure(figures, 'Threads', formatCount(s.summary.thread_count));
-  figure(figures, 'Time', s.timestamp);
+  figure(figures, 'Time', s.timestamp).parentElement!.classList.add('wide');
 
   if (live) {
     actions.appendChild(

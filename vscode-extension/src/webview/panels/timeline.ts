@@ -101,11 +101,18 @@ export function renderTimeline(ctx: PanelContext): void {
       stroke: color,
       fill: withAlpha(color, 'b0'),
       width: 1,
+      points: {show: false},
       value: (_u, _v, _s, i) => (i === null ? '' : formatBytes(raw[i]))
     });
     data.push(stacked[k]);
   }
-  series.push({label: 'total', stroke: fg, width: 1.5, value: (_u, v) => (v === null ? '' : formatBytes(v))});
+  series.push({
+    label: 'total',
+    stroke: fg,
+    width: 1.5,
+    points: {show: false},
+    value: (_u, v) => (v === null ? '' : formatBytes(v))
+  });
   data.push(t.totals);
 
   const budgetLine = (label: string, values: (number|null)[], color: string) => {
@@ -116,6 +123,7 @@ export function renderTimeline(ctx: PanelContext): void {
       width: 1.5,
       dash: [6, 4],
       spanGaps: true,
+      points: {show: false},
       value: (_u, v) => (v === null ? '' : formatBytes(v))
     });
     data.push(values);
