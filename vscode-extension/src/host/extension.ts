@@ -22,9 +22,10 @@ function loadSettings(output: vscode.OutputChannel): ExtensionSettings|undefined
   try {
     return readSettings((key) => config.get(key), workspaceRoot());
   } catch (e) {
-    const text = e instanceof SettingsError ? e.message : String(e);
+    // A SettingsError's message already names the setting ("framealloc.framesKept: ...").
+    const text = e instanceof SettingsError ? e.message : `framealloc: ${String(e)}`;
     output.appendLine(text);
-    void vscode.window.showErrorMessage(`framealloc: ${text}`, OPEN_SETTINGS).then((choice) => {
+    void vscode.window.showErrorMessage(text, OPEN_SETTINGS).then((choice) => {
       if (choice === OPEN_SETTINGS)
         void vscode.commands.executeCommand('workbench.action.openSettings', 'framealloc');
     });

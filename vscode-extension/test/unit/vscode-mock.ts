@@ -97,6 +97,14 @@ export const window = {
   setStatusBarMessage: vi.fn(() => ({dispose() {}})),
   createStatusBarItem: vi.fn((): StatusBarItemMock => ({text: '', show: vi.fn(), dispose: vi.fn()})),
   createWebviewPanel: vi.fn(),
+  createOutputChannel: vi.fn((_name: string) => ({appendLine: vi.fn(), dispose: vi.fn()})),
+  createTreeView: vi.fn((_id: string, _options: unknown) => ({
+                          message: undefined as string | undefined,
+                          description: undefined as string | undefined,
+                          dispose: vi.fn()
+                        })),
+  registerWebviewViewProvider:
+      vi.fn((_id: string, _provider: unknown, _options?: unknown) => ({dispose: vi.fn()})),
 };
 
 export const workspace = {
@@ -108,11 +116,21 @@ export const workspace = {
       undefined,
   findFiles: vi.fn(async(..._args: unknown[]): Promise<Uri[]> => []),
   fs: {readFile: vi.fn(async(_u: Uri): Promise<Uint8Array> => new Uint8Array())},
+  /** Values returned by getConfiguration('framealloc').get(key); tests assign them. */
+  settings: {} as Record<string, unknown>,
+  getConfiguration: vi.fn((_section?: string) => ({get: (key: string) => workspace.settings[key]})),
+  onDidChangeConfiguration: vi.fn((_listener: unknown) => ({dispose: vi.fn()})),
 };
 
 export const commands = {
   executeCommand: vi.fn(async(..._args: unknown[]): Promise<unknown> => undefined),
-  registerCommand: vi.fn(),
+  /** Handlers registered through registerCommand, by id. */
+  registered: new Map<string, (...args: unknown[]) => unknown>(),
+  registerCommand: vi.fn((id: string, handler: (...args: unknown[]) => unknown) => {
+    if (commands.registered.has(id)) throw new Error(`command '${id}' already exists`);
+    commands.registered.set(id, handler);
+    return {dispose: () => commands.registered.delete(id)};
+  }),
 };
 
 export function resetMock(): void {
@@ -121,4 +139,6 @@ export function resetMock(): void {
   }
   workspace.findFiles.mockClear();
   workspace.workspaceFolders = undefined;
+  workspace.settings = {};
+  commands.registered.clear();
 }
