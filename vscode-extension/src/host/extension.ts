@@ -98,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const picked = await pickFramesToCompare(feed.frames());
     if (!picked) return;
     if (host.attachedCount === 0) host.openPanel();
-    host.post({type: 'compare', a: picked.a, b: picked.b});
+    host.compare(picked.a, picked.b);
   });
   register(
       'framealloc.explainCode',

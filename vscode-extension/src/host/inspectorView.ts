@@ -46,6 +46,7 @@ export class InspectorHost implements vscode.Disposable {
   private readonly webviews = new Set<vscode.Webview>();
   private readonly feedSubscription: {dispose(): void};
   private panel: vscode.WebviewPanel|undefined;
+  private lastCompare: HostToWebview&{type: 'compare'}|undefined;
 
   constructor(
       private readonly extensionUri: vscode.Uri, private readonly feed: LiveFeed,
@@ -99,6 +100,15 @@ export class InspectorHost implements vscode.Disposable {
     for (const w of this.webviews) void w.postMessage(message);
   }
 
+  /**
+   * Asks every page to compare frames a and b. Remembered for pages that load later (a panel opened
+   * by the command posts 'ready' after this call), as long as both frames are still kept.
+   */
+  compare(a: number, b: number): void {
+    this.lastCompare = {type: 'compare', a, b};
+    this.post(this.lastCompare);
+  }
+
   /** Handles one message from a page; returns false when it was invalid and ignored. */
   async handle(raw: unknown, from: vscode.Webview): Promise<boolean> {
     const checked = validateWebviewMessage(raw);
@@ -112,6 +122,9 @@ export class InspectorHost implements vscode.Disposable {
         void from.postMessage({type: 'config', framesKept: this.feed.capacity} satisfies HostToWebview);
         void from.postMessage({type: 'history', frames: this.feed.frames()} satisfies HostToWebview);
         void from.postMessage({type: 'paused', paused: this.feed.paused} satisfies HostToWebview);
+        if (this.lastCompare && this.feed.frame(this.lastCompare.a) && this.feed.frame(this.lastCompare.b)) {
+          void from.postMessage(this.lastCompare);
+        }
         break;
       case 'openSource':
         await this.actions.openSource(message.file, message.line);

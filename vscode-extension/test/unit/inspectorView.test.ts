@@ -71,6 +71,23 @@ describe('inspector webview host', () => {
     expect(feedMessages({kind: 'selection', frame: 3})).toEqual([]);
   });
 
+  it('repeats the last comparison to a page that loads later, while both frames are kept', async () => {
+    const {feed, host} = setup();
+    for (let f = 1; f <= 4; ++f) feed.receive({snapshot: asFrame(base, f)});
+    host.compare(1, 4);
+    const late = new FakeWebview();
+    host.attach(late as unknown as vscode.Webview);
+    late.send({type: 'ready'});
+    await flush();
+    expect(late.posted.at(-1)).toEqual({type: 'compare', a: 1, b: 4});
+    feed.receive({snapshot: asFrame(base, 5)});  // frame 1 evicted (4 kept)
+    const later = new FakeWebview();
+    host.attach(later as unknown as vscode.Webview);
+    later.send({type: 'ready'});
+    await flush();
+    expect(later.posted.map((m) => (m as {type: string}).type)).toEqual(['config', 'history', 'paused']);
+  });
+
   it('acts on valid messages', async () => {
     const {feed, actions, page} = setup();
     for (let f = 1; f <= 3; ++f) feed.receive({snapshot: asFrame(base, f)});
