@@ -1,0 +1,112 @@
+// The webview's data model (no DOM needed): message validation, state updates, timeline series
+// and the page template.
+import {describe, expect, it} from 'vitest';
+
+import {escapeJsonForScript, inspectorHtml} from '../../src/shared/inspectorHtml';
+import {isSnapshot, parseHostMessage} from '../../src/webview/messages';
+import {buildTimeline, findSpikes, MAX_LAYERS, peakIndex, stack} from '../../src/webview/series';
+import {applyMessage, comparePair, currentFrame, initialState, previousFrame} from '../../src/webview/state';
+
+import {example, snapshot, tag} from './inspectorFixtures';
+
+describe('host message validation', () => {
+  it('accepts the schema examples and well-formed messages', () => {
+    expect(isSnapshot(example('game_three_threads'))).toBe(true);
+    expect(isSnapshot(example('empty_allocator'))).toBe(true);
+    expect(parseHostMessage({type: 'compare', a: 1, b: 2})).toEqual({type: 'compare', a: 1, b: 2});
+    expect(parseHostMessage({type: 'paused', paused: true})).toEqual({type: 'paused', paused: true});
+  });
+  it('rejects wrong shapes', () => {
+    const s = example('game_three_threads');
+    expect(isSnapshot({...s, version: 2})).toBe(false);
+    expect(isSnapshot({...s, summary: {...s.summary, total_bytes: '1'}})).toBe(false);
+    expect(isSnapshot({...s, tags: [{path: 'a'}]})).toBe(false);
+    expect(isSnapshot({...s, sites: [{...s.sites[0], kind: 'stack'}]})).toBe(false);
+    expect(isSnapshot({...s, threads: [{...s.threads[0], exited: 'no'}]})).toBe(false);
+    expect(parseHostMessage({type: 'history', frames: [s, {}]})).toBeNull();
+    expect(parseHostMessage({type: 'config', framesKept: 0})).toBeNull();
+    expect(parseHostMessage({type: 'compare', a: -1, b: 2})).toBeNull();
+    expect(parseHostMessage({type: 'eval', code: 'x'})).toBeNull();
+    expect(parseHostMessage('history')).toBeNull();
+  });
+});
+
+describe('inspector state', () => {
+  const frames = [snapshot(3), snapshot(1), snapshot(2)];
+  it('keeps frames sorted, unique and within framesKept', () => {
+    let s = applyMessage(initialState('webview'), {type: 'config', framesKept: 3});
+    s = applyMessage(s, {type: 'history', frames});
+    expect(s.frames.map((f) => f.frame)).toEqual([1, 2, 3]);
+    s = applyMessage(s, {type: 'snapshot', snapshot: snapshot(4)});
+    s = applyMessage(s, {type: 'snapshot', snapshot: snapshot(4)});
+    expect(s.frames.map((f) => f.frame)).toEqual([2, 3, 4]);
+  });
+  it('follows the newest frame until one is selected; compares previous with current by default', () => {
+    let s = applyMessage(initialState('report'), {type: 'history', frames});
+    expect(currentFrame(s)?.frame).toBe(3);
+    expect(comparePair(s)!.map((f) => f.frame)).toEqual([2, 3]);
+    s = {...s, selected: 2};
+    expect(currentFrame(s)?.frame).toBe(2);
+    expect(previousFrame(s, currentFrame(s)!)?.frame).toBe(1);
+    s = applyMessage(s, {type: 'compare', a: 1, b: 3});
+    expect(comparePair(s)!.map((f) => f.frame)).toEqual([1, 3]);
+    // A frame no longer held falls back to the default pair.
+    s = applyMessage(s, {type: 'compare', a: 99, b: 3});
+    expect(comparePair(s)!.map((f) => f.frame)).toEqual([1, 3]);
+  });
+});
+
+describe('timeline series', () => {
+  it('stacks top-level tags and threads per frame', () => {
+    const f1 = snapshot(1, {tags: [tag('a', 10), tag('a::x', 5), tag('b', 1)]});
+    const f2 = snapshot(2, {tags: [tag('b', 20)]});
+    const t = buildTimeline([f1, f2], 'tag');
+    expect(t.frames).toEqual([1, 2]);
+    expect(t.layers).toEqual([{label: 'b', values: [1, 20]}, {label: 'a', values: [15, 0]}]);
+    expect(stack(t.layers)).toEqual([[1, 20], [16, 20]]);
+    const g = example('game_three_threads');
+    const byThread = buildTimeline([g], 'thread');
+    expect(byThread.layers[0]).toEqual({label: 'main #1', values: [1048576 + 8388608]});
+  });
+  it('merges layers beyond the limit into "other"', () => {
+    const tags = Array.from({length: MAX_LAYERS + 3}, (_, i) => tag(`t${i}`, 100 - i));
+    const t = buildTimeline([snapshot(1, {tags})], 'tag');
+    expect(t.layers).toHaveLength(MAX_LAYERS + 1);
+    expect(t.layers[MAX_LAYERS]).toEqual({label: 'other', values: [100 - 8 + 100 - 9 + 100 - 10]});
+  });
+  it('finds spikes above 1.5x the moving median and the peak', () => {
+    expect(findSpikes([10, 10, 10, 16, 10, 14, 10])).toEqual([3]);
+    expect(findSpikes([0, 0, 5])).toEqual([]);
+    expect(findSpikes([10, 100, 100, 100, 100], 3)).toEqual([1, 2]);
+    expect(peakIndex([1, 5, 5, 2])).toBe(1);
+    expect(peakIndex([])).toBe(-1);
+  });
+});
+
+describe('inspectorHtml', () => {
+  const base = {
+    nonce: 'abcdefghijklmnop1234',
+    cspSource: 'vscode-webview://x',
+    scriptUri: 'vscode-webview://x/dist/webview.js',
+    styleUris: ['vscode-webview://x/dist/uPlot.min.css', 'vscode-webview://x/media/inspector.css']
+  };
+  it('sets the agreed CSP and loads the script with the nonce', () => {
+    const html = inspectorHtml(base);
+    expect(html).toContain(
+        'default-src &#39;none&#39;; img-src vscode-webview://x data:; ' +
+        'style-src vscode-webview://x &#39;nonce-abcdefghijklmnop1234&#39;; script-src &#39;nonce-abcdefghijklmnop1234&#39;;');
+    expect(html).toContain(
+        '<script nonce="abcdefghijklmnop1234" src="vscode-webview://x/dist/webview.js"></script>');
+    expect(html).not.toContain('id="fa-data"');
+    expect(html).not.toMatch(/ on[a-z]+=/);
+  });
+  it('escapes the title and the embedded data', () => {
+    const html = inspectorHtml({...base, title: '<img src=x>', embeddedData: '{"a":"</script><!--"}'});
+    expect(html).toContain('&lt;img src=x&gt;');
+    expect(html).toContain('{"a":"\\u003c/script\\u003e\\u003c!--"}');
+    expect(JSON.parse(escapeJsonForScript('{"a":"</script>&\u2028"}'))).toEqual({a: '</script>&\u2028'});
+  });
+  it('refuses a weak nonce', () => {
+    expect(() => inspectorHtml({...base, nonce: 'x" onload="y'})).toThrow(/nonce/);
+  });
+});
