@@ -74,11 +74,11 @@ export function findSpikes(values: number[], window = 15, factor = 1.5): number[
   return spikes;
 }
 
-/** Index of the largest value (the first one on ties), -1 when empty. */
+/** Index of the largest value (the first one on ties); -1 when empty or flat (no frame stands out). */
 export function peakIndex(values: number[]): number {
   let best = -1;
   values.forEach((v, i) => {
     if (best < 0 || v > values[best]) best = i;
   });
-  return best;
+  return best >= 0 && values.some((v) => v < values[best]) ? best : -1;
 }

@@ -240,11 +240,22 @@ function makeReport(dir, out) {
 
 async function reportFromExamples(browser) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-report-examples-'));
-  for (const [frame, name] of [[0, 'empty_allocator'], [18421, 'game_three_threads']]) {
-    fs.copyFileSync(
-        path.join(repoRoot, 'docs/schemas/examples', `${name}.json`),
-        path.join(dir, `snapshot_${String(frame).padStart(16, '0')}.json`));
-  }
+  fs.copyFileSync(
+      path.join(repoRoot, 'docs/schemas/examples/empty_allocator.json'),
+      path.join(dir, `snapshot_${'0'.repeat(16)}.json`));
+  // The newest frame gains a small site with an absolute path: the report links it as a file URL.
+  const game = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'docs/schemas/examples/game_three_threads.json'), 'utf8'));
+  game.sites.push({
+    file: '/work/src/audio mixer.cpp',
+    line: 9,
+    function: 'mix()',
+    tag: '',
+    kind: 'pool',
+    count: 1,
+    bytes: 64
+  });
+  fs.writeFileSync(path.join(dir, 'snapshot_0000000000018421.json'), JSON.stringify(game));
   const out = path.join(dir, 'report.html');
   makeReport(dir, out);
   const {page, problems} = await openPage(browser);
@@ -259,6 +270,8 @@ async function reportFromExamples(browser) {
     assert.equal(await page.locator('.go-to-source, .open-source, #fa-pause').count(), 0);
     assert.equal(await text(page, '.site-table tbody tr .location'), 'src/render/draw_list.cpp:57');
     assert.equal(await text(page, '.diff-summary tr[data-key="total_bytes"] .delta'), '+14 MiB');
+    assert.equal(
+        await page.getAttribute('.site-table a.file-link', 'href'), 'file:///work/src/audio%20mixer.cpp');
   });
   await page.screenshot({path: path.join(results, 'report-examples.png'), fullPage: true});
   await check(

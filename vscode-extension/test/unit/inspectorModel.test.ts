@@ -80,6 +80,7 @@ describe('timeline series', () => {
     expect(findSpikes([10, 100, 100, 100, 100], 3)).toEqual([1, 2]);
     expect(peakIndex([1, 5, 5, 2])).toBe(1);
     expect(peakIndex([])).toBe(-1);
+    expect(peakIndex([7, 7, 7])).toBe(-1);
   });
 });
 

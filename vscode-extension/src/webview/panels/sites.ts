@@ -36,6 +36,11 @@ export function renderSites(ctx: PanelContext): void {
       open.title = `Open ${label}`;
       open.addEventListener('click', () => ctx.actions.openSource(s.file, s.line));
       where.appendChild(open);
+    } else if (s.file.startsWith('/')) {
+      // Report: absolute paths become file links (they open when the report is read on the same machine).
+      const link = el('a', 'file-link', label);
+      link.href = 'file://' + s.file.split('/').map(encodeURIComponent).join('/');
+      where.appendChild(link);
     } else {
       where.textContent = label;
     }
