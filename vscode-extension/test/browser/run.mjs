@@ -192,6 +192,8 @@ async function webviewTests(browser) {
     assert.equal(await page.getAttribute('#fa-timeline-body', 'data-spikes'), '18410');
     assert.match(await text(page, '#fa-timeline .u-legend'), /render/);
   });
+  // The screenshot for the docs: frame 18421 with deltas against 18420 and A/B = 18410 / 18421.
+  await page.screenshot({path: path.join(results, 'inspector.png'), fullPage: true});
   await check('malformed host messages are ignored', async () => {
     await send({type: 'snapshot', snapshot: {version: 1, frame: 'x'}});
     await send({type: 'history', frames: [{}]});
@@ -212,7 +214,6 @@ async function webviewTests(browser) {
     assert.equal(await page.getAttribute('#fa-stack-thread', 'aria-pressed'), 'true');
     await page.click('#fa-stack-tag');
   });
-  await page.screenshot({path: path.join(results, 'inspector.png'), fullPage: true});
   await check('clicking the timeline selects a frame and tells the host', async () => {
     const box = await page.locator('#fa-timeline .u-over').boundingBox();
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);

@@ -44,14 +44,15 @@ function selectionPlugin(): uPlot.Plugin {
   };
 }
 
-function marker(label: string, color: string, values: (number|null)[]): [uPlot.Series, (number | null)[]] {
+function marker(
+    label: string, color: string, size: number, values: (number|null)[]): [uPlot.Series, (number | null)[]] {
   return [
     {
       label,
       stroke: color,
       width: 0,
       paths: () => null,
-      points: {show: true, size: 10, width: 2, stroke: color, fill: color},
+      points: {show: true, size, width: 2, stroke: color, fill: color},
       value: (_u, v) => (v === null || v === undefined ? '' : formatBytes(v))
     },
     values
@@ -138,14 +139,16 @@ export function renderTimeline(ctx: PanelContext): void {
           '#d98c2b');
     }
   }
-  const [peakSeries, peakValues] = marker('peak', '#e05252', t.totals.map((v, i) => (i === peak ? v : null)));
-  series.push(peakSeries);
-  data.push(peakValues);
+  // Spikes first as larger rings, then the peak as a smaller dot: both stay visible on the same frame.
   const spikeSet = new Set(spikes);
   const [spikeSeries, spikeValues] =
-      marker('spike', '#f2c12e', t.totals.map((v, i) => (spikeSet.has(i) ? v : null)));
+      marker('spike', '#f2c12e', 13, t.totals.map((v, i) => (spikeSet.has(i) ? v : null)));
   series.push(spikeSeries);
   data.push(spikeValues);
+  const [peakSeries, peakValues] =
+      marker('peak', '#e05252', 7, t.totals.map((v, i) => (i === peak ? v : null)));
+  series.push(peakSeries);
+  data.push(peakValues);
 
   const axis = {stroke: fg, grid: {stroke: grid, width: 1}, ticks: {stroke: grid, width: 1}};
   chart = new uPlot(
