@@ -207,6 +207,19 @@ async function webviewTests(browser) {
     await page.waitForFunction(() => document.querySelector('#fa-frame-number')?.textContent === '18422');
     assert.equal(await text(page, 'tr[data-path="render"] .delta'), '±0 B');
   });
+  await check('snapshot text is shown as text, never parsed as HTML', async () => {
+    const evil = '<img src=x id=injected>';
+    const next = structuredClone(frames[frames.length - 1]);
+    next.frame = 18423;
+    next.tags.push(
+        {path: evil, frame: {bytes: 64, count: 1}, pool: {bytes: 0, count: 0}, heap: {bytes: 0, count: 0}});
+    next.sites[0].function = evil;
+    await send({type: 'snapshot', snapshot: next});
+    await page.waitForFunction(() => document.querySelector('#fa-frame-number')?.textContent === '18423');
+    assert.equal(await page.locator('#injected').count(), 0);
+    assert.equal(await text(page, `tr[data-path="${evil}"] .tag-name`), evil);
+    assert.equal(await text(page, 'tr[data-site="src/ai/pathfinding.cpp:142:frame"] .function'), evil);
+  });
   await check('stacking by thread relabels the timeline', async () => {
     await page.click('#fa-stack-thread');
     await page.waitForFunction(
