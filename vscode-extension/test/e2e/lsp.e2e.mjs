@@ -9,10 +9,12 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {isDeepStrictEqual} from 'node:util';
 import * as rpc from 'vscode-jsonrpc/node.js';
 
-const [faLsp, dbDir, fixture, example, work] = process.argv.slice(2);
-if (!work) {
+// Absolute paths: the server runs in the work directory, as VS Code runs it in the workspace folder.
+const [faLsp, dbDir, fixture, example, work] = process.argv.slice(2).map((a) => path.resolve(a));
+if (process.argv.length < 7) {
   console.error(
       'usage: node lsp.e2e.mjs <fa-lsp> <compile_commands dir> <fixture.cpp> <snapshot example.json> <work dir>');
   process.exit(2);
@@ -56,6 +58,10 @@ fs.mkdirSync(snapDir, {recursive: true});
 
 const server = spawn(faLsp, [], {stdio: ['pipe', 'pipe', 'pipe'], cwd: work});
 let stderr = '';
+server.on('error', (e) => {
+  console.error(`FAIL: cannot start ${faLsp}: ${e.message}`);
+  process.exit(1);
+});
 server.stderr.on('data', (d) => {
   stderr += d;
 });
@@ -121,7 +127,7 @@ try {
     fs.writeFileSync(path.join(snapDir, `.${name}.tmp`), JSON.stringify(s));
     fs.renameSync(path.join(snapDir, `.${name}.tmp`), path.join(snapDir, name));
     const n = await withTimeout(notified, 10000, `framealloc/snapshot for frame ${s.frame}`);
-    check(JSON.stringify(n.snapshot) === JSON.stringify(s), `frame ${s.frame} arrived changed`);
+    check(isDeepStrictEqual(n.snapshot, s), `frame ${s.frame} arrived changed`);
     if (i === 0)
       check(n.delta === null, 'the first frame has a delta');
     else
