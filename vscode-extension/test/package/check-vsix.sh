@@ -29,5 +29,9 @@ if unzip -p "$vsix" extension/dist/extension.js | grep -oE 'require\("[^"]+"\)' 
   echo "FAIL: extension.js requires modules that are not bundled (listed above)" >&2
   status=1
 fi
+# And it loads outside VS Code with only a stand-in for 'vscode' (catches load-time crashes).
+mkdir -p "$work/unpacked"
+unzip -o -q "$vsix" extension/dist/extension.js -d "$work/unpacked"
+node "$ext/test/package/load-bundle.js" "$work/unpacked/extension/dist/extension.js" || status=1
 ((status == 0)) && echo "vsix ok: $(wc -l <<<"$listing") files, $(stat -c %s "$vsix") bytes"
 exit $status
