@@ -47,7 +47,13 @@ export class Position {
   constructor(public line: number, public character: number) {}
 }
 export class Range {
-  constructor(public start: Position, public end: Position) {}
+  start: Position;
+  end: Position;
+  /** (start, end) or (startLine, startCharacter, endLine, endCharacter), like vscode.Range. */
+  constructor(a: Position|number, b: Position|number, c?: number, d?: number) {
+    this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+    this.end = typeof a === 'number' ? new Position(c as number, d as number) : b as Position;
+  }
 }
 
 export class Uri {
