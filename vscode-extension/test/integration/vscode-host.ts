@@ -120,7 +120,11 @@ Object.assign(workspace, {
   createFileSystemWatcher: () =>
       ({onDidCreate: event(), onDidChange: event(), onDidDelete: event(), dispose() {}}),
   applyEdit: vi.fn(async () => true),
-  getConfiguration: (_section?: string) => ({get: <T>(_key: string, fallback?: T) => fallback}),
+  // The extension's own section reads workspace.settings (set by tests); everything else its defaults.
+  getConfiguration: (section?: string) => ({
+    get: <T>(key: string, fallback?: T) =>
+        section === 'framealloc' && key in workspace.settings ? workspace.settings[key] as T : fallback,
+  }),
 });
 Object.assign(window, {
   activeTextEditor: undefined,

@@ -103,7 +103,16 @@ export const window = {
   setStatusBarMessage: vi.fn(() => ({dispose() {}})),
   createStatusBarItem: vi.fn((): StatusBarItemMock => ({text: '', show: vi.fn(), dispose: vi.fn()})),
   createWebviewPanel: vi.fn(),
-  createOutputChannel: vi.fn((_name: string) => ({appendLine: vi.fn(), dispose: vi.fn()})),
+  createOutputChannel: vi.fn((name: string) => ({
+                               name,
+                               append: vi.fn(),
+                               appendLine: vi.fn(),
+                               replace: vi.fn(),
+                               clear: vi.fn(),
+                               show: vi.fn(),
+                               hide: vi.fn(),
+                               dispose: vi.fn()
+                             })),
   createTreeView: vi.fn((_id: string, _options: unknown) => ({
                           message: undefined as string | undefined,
                           description: undefined as string | undefined,
