@@ -5,7 +5,7 @@ import {beforeEach, describe, expect, it, vi} from 'vitest';
 import type * as vscode from 'vscode';
 
 import {asFrame, example} from './examples';
-import {commands, resetMock, Uri, window, workspace} from './vscode-mock';
+import {commands, FakeWebview, resetMock, Uri, window, workspace} from './vscode-mock';
 
 // A language client stand-in: activation must not need a real fa-lsp.
 const clients: {notify: Map<string, (p: unknown) => void>; stopped: boolean}[] = [];
@@ -76,6 +76,34 @@ describe('activation', () => {
     expect(clients).toHaveLength(0);
     expect(window.showErrorMessage.mock.calls[0][0])
         .toMatch(/^framealloc\.framesKept: expected an integer from 1 to 100000, got "many"$/);
+  });
+
+  it('applies a new framesKept to the feed and the pages and restarts the server', async () => {
+    await activated();
+    for (let f = 1; f <= 5; ++f) {
+      clients[0].notify.get('framealloc/snapshot')!({snapshot: asFrame(example('game_three_threads'), f)});
+    }
+    // The sidebar inspector page, as VS Code would resolve it.
+    const page = new FakeWebview();
+    const provider = window.registerWebviewViewProvider.mock.calls[0][1] as vscode.WebviewViewProvider;
+    provider.resolveWebviewView(
+        {webview: page, onDidDispose: () => ({dispose() {}})} as never, {} as never, {} as never);
+    const onChange = workspace.onDidChangeConfiguration.mock.calls[0][0] as (e: unknown) => Promise<void>;
+    workspace.settings = {framesKept: 2};
+    await onChange(
+        {affectsConfiguration: (s: string) => s === 'framealloc' || s === 'framealloc.framesKept'});
+    const history =
+        page.posted.find((m) => (m as {type: string}).type === 'history') as {frames: {frame: number}[]};
+    expect(history.frames.map((f) => f.frame)).toEqual([4, 5]);
+    expect(page.posted).toContainEqual({type: 'config', framesKept: 2});
+    expect(clients).toHaveLength(2);
+    expect(clients[0].stopped).toBe(true);
+    await onChange({affectsConfiguration: () => false});  // another extension's setting: nothing happens
+    expect(clients).toHaveLength(2);
+    await onChange(
+        {affectsConfiguration: (s: string) => s === 'framealloc' || s === 'framealloc.trace.server'});
+    expect(clients).toHaveLength(2);  // the trace level is applied by the client itself
+    await deactivate();
   });
 
   it('restarts the server on request', async () => {

@@ -149,10 +149,9 @@ export const commands = {
 };
 
 export function resetMock(): void {
-  for (const group of [window, commands, workspace.fs]) {
-    for (const fn of Object.values(group)) (fn as ReturnType<typeof vi.fn>).mockClear?.();
+  for (const group of [window, commands, workspace, workspace.fs]) {
+    for (const value of Object.values(group)) (value as {mockClear?: () => void} | undefined)?.mockClear?.();
   }
-  workspace.findFiles.mockClear();
   workspace.workspaceFolders = undefined;
   workspace.settings = {};
   commands.registered.clear();
