@@ -91,6 +91,7 @@ ${styles.join('\n')}
     <span class="header-actions" id="fa-actions"></span></div>
   <dl class="figures" id="fa-header-figures"></dl>
   <p class="empty" id="fa-empty">Waiting for snapshots…</p>
+  <p class="notice" id="fa-notice" hidden></p>
 </header>
 <main class="grid">
 ${section('fa-timeline', 'Timeline', stackToggle)}

@@ -72,17 +72,27 @@ function render(): void {
   renderDiagnostics(ctx);
 }
 
+/** A visible line under the header: the report has no console to read warnings in. */
+function notice(text: string): void {
+  const node = byId('fa-notice');
+  node.textContent = text;
+  node.hidden = false;
+}
+
 function loadEmbedded(node: HTMLElement): void {
   let frames: Snapshot[] = [];
   try {
     const parsed = JSON.parse(node.textContent ?? '') as {frames?: unknown};
     const list = Array.isArray(parsed.frames) ? parsed.frames : [];
     frames = list.filter(isSnapshot);
-    if (frames.length !== list.length)
-      console.warn(`inspector: ${list.length - frames.length} malformed frames skipped`);
+    if (frames.length !== list.length) {
+      notice(`${list.length - frames.length} of ${
+          list.length} embedded frames were malformed and are not shown.`);
+    }
   } catch (e) {
-    console.warn('inspector: the embedded data is not JSON', e);
+    notice(`The embedded data is not JSON (${(e as Error).message}).`);
   }
+  byId('fa-empty').textContent = 'This report holds no frames.';
   update(applyMessage({...state, framesKept: Math.max(frames.length, 1)}, {type: 'history', frames}));
 }
 

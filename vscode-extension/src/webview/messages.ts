@@ -26,9 +26,13 @@ const isThread = (t: unknown): boolean => hasCounts(t, THREAD) && typeof (t as R
 const isSite = (s: unknown): boolean => hasCounts(s, ['line', 'count', 'bytes']) &&
     typeof (s as Rec).file === 'string' && typeof (s as Rec).function === 'string' &&
     typeof (s as Rec).tag === 'string' && ['frame', 'pool', 'heap'].includes((s as Rec).kind as string);
-const isDiagnostic = (d: unknown): boolean => hasCounts(d, ['count']) &&
+const isDiagnostic = (d: unknown): boolean => hasCounts(d, ['count', 'last_frame']) &&
     typeof (d as Rec).code === 'string' && typeof (d as Rec).severity === 'string' &&
     typeof (d as Rec).last_message === 'string';
+// duration_us of a phase and last_thread of a diagnostic are optional in the schema.
+const isPhase = (p: unknown): boolean => hasCounts(p, ['bytes', 'count']) &&
+    typeof (p as Rec).name === 'string' &&
+    ((p as Rec).duration_us === undefined || isCount((p as Rec).duration_us));
 const isBudgets = (b: unknown): boolean => isRecord(b) &&
     arrayOf(b.tags, (t) => hasCounts(t, BUDGET) && typeof (t as Rec).tag === 'string') &&
     arrayOf(b.threads, (t) => hasCounts(t, [...BUDGET, 'thread'])) &&
@@ -41,8 +45,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
       arrayOf(x.tags, isTag) && hasCounts(x.promotions, ['to_pool', 'to_heap', 'failed']) &&
       hasCounts(x.transfers, ['pending', 'completed_this_frame', 'initiated', 'completed', 'dropped']) &&
       hasCounts(x.deferred, ['queue_depth', 'processed_this_frame']) &&
-      arrayOf(x.diagnostics, isDiagnostic) &&
-      arrayOf(x.phases, (p) => hasCounts(p, ['bytes', 'count', 'duration_us'])) && isBudgets(x.budgets) &&
+      arrayOf(x.diagnostics, isDiagnostic) && arrayOf(x.phases, isPhase) && isBudgets(x.budgets) &&
       arrayOf(x.sites, isSite);
 }
 

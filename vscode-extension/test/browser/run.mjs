@@ -274,7 +274,9 @@ async function reportFromExamples(browser) {
   makeReport(dir, out);
   const {page, problems} = await openPage(browser);
   await page.goto(pathToFileURL(out).href);
-  await page.waitForSelector('#fa-frame-number');
+  await check(
+      'report (examples): the page renders',
+      () => page.waitForSelector('#fa-frame-number', {timeout: 10000}));
   await check('report (examples): header, tags, budgets and sites as text', async () => {
     assert.equal(await text(page, '#fa-mode'), 'report · 2 frames');
     assert.equal(await text(page, '#fa-frame-number'), '18421');
@@ -298,12 +300,18 @@ async function reportFromExamples(browser) {
 async function reportFromDemo(browser, demoDir) {
   const names = fs.readdirSync(demoDir).filter((n) => /^snapshot_.*\.json$/.test(n)).sort();
   const newest = JSON.parse(fs.readFileSync(path.join(demoDir, names[names.length - 1]), 'utf8'));
-  const out = path.join(results, 'report-demo.html');
+  // A private output path: ctest and a developer may run this test at the same time.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-report-demo-'));
+  const out = path.join(tmp, 'report.html');
   makeReport(demoDir, out);
   const {page, problems} = await openPage(browser);
   await page.goto(pathToFileURL(out).href);
-  await page.waitForSelector('#fa-frame-number');
+  await check(
+      'report (demo run): the page renders',
+      () => page.waitForSelector('#fa-frame-number', {timeout: 10000}));
   await check('report (demo run): newest frame, every tag and thread rendered', async () => {
+    // Every frame fa-report accepted must be readable by the page (no "malformed" notice).
+    assert.equal(await page.locator('#fa-notice').isVisible(), false, await text(page, '#fa-notice'));
     assert.equal(await text(page, '#fa-mode'), `report · ${names.length} frames`);
     assert.equal(await text(page, '#fa-frame-number'), String(newest.frame));
     const paths = new Set(newest.tags.map((t) => t.path));
@@ -317,6 +325,7 @@ async function reportFromDemo(browser, demoDir) {
       'report (demo run): no console errors, page errors or CSP violations',
       () => assert.deepEqual(problems, []));
   await page.close();
+  fs.rmSync(tmp, {recursive: true, force: true});
 }
 
 const browser =

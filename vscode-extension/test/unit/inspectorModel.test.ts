@@ -16,6 +16,13 @@ describe('host message validation', () => {
     expect(parseHostMessage({type: 'compare', a: 1, b: 2})).toEqual({type: 'compare', a: 1, b: 2});
     expect(parseHostMessage({type: 'paused', paused: true})).toEqual({type: 'paused', paused: true});
   });
+  it('accepts the fields the schema leaves optional being absent', () => {
+    const s = example('game_three_threads');
+    const phases = s.phases.map(({duration_us: _omitted, ...rest}) => rest);
+    const diagnostics = s.diagnostics.map(({last_thread: _omitted, ...rest}) => rest);
+    const threads = s.threads.map(({name: _omitted, ...rest}) => rest);
+    expect(isSnapshot({...s, phases, diagnostics, threads})).toBe(true);
+  });
   it('rejects wrong shapes', () => {
     const s = example('game_three_threads');
     expect(isSnapshot({...s, version: 2})).toBe(false);
