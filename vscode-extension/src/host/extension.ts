@@ -78,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showErrorMessage(`framealloc: fa-lsp failed to start: ${e.message}`);
       return undefined;
     });
-    if (client) feed.load(await fetchHistory(client).catch(() => []));
+    if (client) feed.catchUp(await fetchHistory(client).catch(() => []));
   };
   const stop = async () => {
     const running = client;

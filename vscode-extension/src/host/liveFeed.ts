@@ -87,12 +87,25 @@ export class LiveFeed {
     return true;
   }
 
-  /** Replaces the kept frames (e.g. from framealloc/history after a restart). */
+  /** Replaces the kept frames. */
   load(frames: Snapshot[]): void {
     this.ring.clear();
     this.pending.clear();
     for (const s of frames.filter(isSnapshot)) this.ring.push(s);
     this.emit({kind: 'history', frames: this.ring.toArray()});
+  }
+
+  /**
+   * Adds the frames of a (re)started server's framealloc/history that are newer than the newest kept
+   * one; the frames kept so far stay, so restarting the server does not empty the views. Returns how
+   * many were added.
+   */
+  catchUp(frames: Snapshot[]): number {
+    const newest = this.latest()?.frame ?? -1;
+    const newer = frames.filter(isSnapshot).filter((s) => s.frame > newest).sort((a, b) => a.frame - b.frame);
+    for (const s of newer) (this.pausedState ? this.pending : this.ring).push(s);
+    if (newer.length > 0 && !this.pausedState) this.emit({kind: 'history', frames: this.ring.toArray()});
+    return newer.length;
   }
 
   pause(): void {

@@ -98,7 +98,9 @@ describe('activation', () => {
     expect(page.posted).toContainEqual({type: 'config', framesKept: 2});
     expect(clients).toHaveLength(2);
     expect(clients[0].stopped).toBe(true);
-    await onChange({affectsConfiguration: () => false});  // another extension's setting: nothing happens
+    const status = window.createStatusBarItem.mock.results[0].value as {text: string};
+    expect(status.text).toBe('$(pulse) fa 14 MiB · 75.0%');  // the restart kept the frames shown
+    await onChange({affectsConfiguration: () => false});     // another extension's setting: nothing happens
     expect(clients).toHaveLength(2);
     await onChange(
         {affectsConfiguration: (s: string) => s === 'framealloc' || s === 'framealloc.trace.server'});

@@ -92,7 +92,26 @@ describe('live feed', () => {
     expect(feed.selection).toBeUndefined();
   });
 
-  it('loads a history (after a server restart), dropping invalid entries', () => {
+  it('adds a restarted server\'s newer frames and keeps the ones already shown', () => {
+    const feed = new LiveFeed(4);
+    feed.receive(note(5));
+    feed.receive(note(6));
+    const events = recorded(feed);
+    expect(feed.catchUp([
+      asFrame(base, 4), asFrame(base, 8), {version: 9} as never, asFrame(base, 7)
+    ])).toBe(2);
+    expect(framesOf(feed)).toEqual([5, 6, 7, 8]);
+    expect(events).toHaveLength(1);
+    expect(feed.catchUp([])).toBe(0);
+    expect(events).toHaveLength(1);
+    feed.pause();
+    expect(feed.catchUp([asFrame(base, 9)])).toBe(1);
+    expect(framesOf(feed)).toEqual([5, 6, 7, 8]);  // paused: shown on resume
+    feed.resume();
+    expect(framesOf(feed)).toEqual([6, 7, 8, 9]);
+  });
+
+  it('loads a history, dropping invalid entries', () => {
     const feed = new LiveFeed(3);
     feed.receive(note(1));
     feed.load([asFrame(base, 7), {version: 9} as never, asFrame(base, 8)]);
