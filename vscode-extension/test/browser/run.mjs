@@ -226,6 +226,8 @@ async function webviewTests(browser) {
         () => /main #1/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
     assert.equal(await page.getAttribute('#fa-stack-thread', 'aria-pressed'), 'true');
     await page.click('#fa-stack-tag');
+    // The chart is rebuilt on the next animation frame; wait for it before measuring it below.
+    await page.waitForSelector('#fa-stack-tag[aria-pressed="true"]');
   });
   await check('clicking the timeline selects a frame and tells the host', async () => {
     const box = await page.locator('#fa-timeline .u-over').boundingBox();
