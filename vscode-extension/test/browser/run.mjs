@@ -240,6 +240,20 @@ async function webviewTests(browser) {
         (f) => document.querySelector('#fa-frame-number')?.textContent === String(f), frame);
     assert.equal(await page.locator('#fa-follow').count(), 1);
   });
+  await check('arrow keys on the timeline move the selection', async () => {
+    const before = Number(await text(page, '#fa-frame-number'));
+    await page.focus('#fa-timeline-body');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+        (f) => document.querySelector('#fa-frame-number')?.textContent === String(f), before + 1);
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('#fa-frame-number')?.textContent === '18401');
+    await page.keyboard.press('ArrowLeft');  // already the first frame: nothing changes, nothing is posted
+    await page.waitForTimeout(50);
+    assert.equal(await text(page, '#fa-frame-number'), '18401');
+    const sent = (await posted()).filter((m) => m.type === 'selectFrame').map((m) => m.frame);
+    assert.deepEqual(sent.slice(-2), [before + 1, 18401]);
+  });
   await check(
       'webview: no console errors, page errors or CSP violations', () => assert.deepEqual(problems, []));
   await page.close();

@@ -16,6 +16,30 @@ const HEIGHT = 240;
 let chart: uPlot|null = null;
 let chartKey = '';
 let selectedIndex = -1;
+/** What the keyboard handler moves through; refreshed on every render. */
+let keyboardTarget: {frames: number[]; select: (frame: number) => void}|null = null;
+
+const KEY_STEPS: Record<string, (i: number, last: number) => number> = {
+  ArrowLeft: (i) => i - 1,
+  ArrowRight: (i) => i + 1,
+  Home: () => 0,
+  End: (_i, last) => last,
+};
+
+/** Left/Right/Home/End on the focused timeline select the neighbouring, first or last frame. */
+function listenForKeys(body: HTMLElement): void {
+  if (body.tabIndex === 0) return;
+  body.tabIndex = 0;
+  body.setAttribute('aria-label', 'Timeline: arrow keys select the previous or next frame');
+  body.addEventListener('keydown', (event) => {
+    const step = KEY_STEPS[event.key];
+    if (!step || !keyboardTarget || keyboardTarget.frames.length === 0) return;
+    event.preventDefault();
+    const last = keyboardTarget.frames.length - 1;
+    const next = Math.min(Math.max(step(selectedIndex, last), 0), last);
+    if (next !== selectedIndex) keyboardTarget.select(keyboardTarget.frames[next]);
+  });
+}
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -61,8 +85,10 @@ function marker(
 
 export function renderTimeline(ctx: PanelContext): void {
   const body = byId('fa-timeline-body');
+  listenForKeys(body);
   const {frames, stackBy} = ctx.state;
   selectedIndex = frameIndex(ctx.state, ctx.frame.frame);
+  keyboardTarget = {frames: frames.map((f) => f.frame), select: (f) => ctx.actions.selectFrame(f)};
   for (const id of ['fa-stack-tag', 'fa-stack-thread']) {
     byId(id).setAttribute('aria-pressed', String(id === `fa-stack-${stackBy}`));
   }
