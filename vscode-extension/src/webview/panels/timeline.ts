@@ -181,7 +181,8 @@ export function renderTimeline(ctx: PanelContext): void {
       {
         width,
         height: HEIGHT,
-        scales: {x: {time: false}},
+        // Stacked areas only read right from a zero baseline.
+        scales: {x: {time: false}, y: {range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1]}},
         series,
         axes: [
           {...axis, label: 'frame'},
