@@ -25,10 +25,10 @@ export interface SnapshotTag { path: string; frame: Usage; pool: Usage; heap: Us
 
 export interface SnapshotDiagnostic {
   code: string; severity: string; count: number; last_message: string;
-  last_frame: number; last_thread: number;
+  last_frame: number; last_thread?: number; // optional in the schema
 }
 
-export interface SnapshotPhase { name: string; bytes: number; count: number; duration_us: number }
+export interface SnapshotPhase { name: string; bytes: number; count: number; duration_us?: number }
 export interface BudgetFigure { limit: number; used: number; peak: number }
 export interface TagBudget extends BudgetFigure { tag: string }
 export interface ThreadBudget extends BudgetFigure { thread: number }
