@@ -126,6 +126,8 @@ def main(argv):
                 if anchor.lower() not in anchor_cache[key]:
                     broken += 1
                     print(f"{md}:{number}: broken anchor: {target} (no heading '#{anchor}' in {resolved})")
+    for path in sorted(p for p in pending if os.path.exists(p)):
+        print(f"note: {path} exists now; remove it from {pending_file}")
     print(f"check_links: {len(files)} files, {checked} relative links, {broken} broken, {waiting} pending")
     return 1 if broken else 0
 
