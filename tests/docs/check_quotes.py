@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks that a markdown page quotes files verbatim, so a quoted example cannot drift.
 
-    check_quotes.py PAGE.md FILE...
+    check_quotes.py [--excerpt] PAGE.md FILE...
 
 Each FILE's full text (without trailing newlines) must be the content of one fenced code block of
-PAGE. Exit code: 0 all quoted, 1 a file is not quoted (or differs: the first differing line of the
+PAGE. With --excerpt, some fenced block of PAGE must instead be a run of consecutive lines of FILE
+(leading whitespace ignored, blocks of at least 5 lines), for samples cut from a longer output. Exit code: 0 all quoted, 1 a file is not quoted (or differs: the first differing line of the
 closest block is printed), 2 usage or unreadable file.
 """
 import difflib
@@ -26,7 +27,18 @@ def fenced_blocks(text):
     return blocks
 
 
+def is_excerpt(block, text):
+    want = [l.strip() for l in block.splitlines()]
+    have = [l.strip() for l in text.splitlines()]
+    if len(want) < 5:
+        return False
+    return any(have[i:i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
+
 def main(argv):
+    excerpt = bool(argv) and argv[0] == "--excerpt"
+    if excerpt:
+        argv = argv[1:]
     if len(argv) < 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
@@ -42,6 +54,13 @@ def main(argv):
         return 2
     failed = 0
     for name, text in files.items():
+        if excerpt:
+            if any(is_excerpt(b, text) for b in blocks):
+                print(f"{argv[0]} quotes an excerpt of {name}")
+                continue
+            failed += 1
+            print(f"{argv[0]} has no code block that is an excerpt of {name}")
+            continue
         if text in blocks:
             print(f"{argv[0]} quotes {name}")
             continue
