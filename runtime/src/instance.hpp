@@ -18,6 +18,7 @@
 
 #include "diagnostic_tally.hpp"
 
+#include "frame_coordination.hpp"
 #include "frame_features_registry.hpp"
 #include "observer.hpp"
 #include "tag_context.hpp"
@@ -95,6 +96,7 @@ class Instance {
   TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
   DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
   Observer observer;                 // lifecycle events, profiler hooks, history, call sites
+  FrameCoordination coordination;    // the FrameLoop coordinating this instance, if any (FA202)
 
  private:
   void release_slab(SlabHeader* slab);

@@ -166,8 +166,9 @@ void SmartAlloc::end_frame() {
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
-  detail::observe_frame_end(*impl_, ts, used,
-                            ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  const std::uint64_t allocations = ts.frame_stats.allocations.get() - a.allocations_at_begin.get();
+  detail::observe_frame_end(*impl_, ts, used, allocations);
+  impl_->coordination.on_thread_frame_end(*this, ts.index, allocations);  // FA202
 }
 
 bool SmartAlloc::frame_active() const {
