@@ -256,6 +256,7 @@ void Instance::collect(AllocStats& out) {
     out.deferred_processed += t.deferred_processed;
     out.threads.push_back(std::move(t));
   }
+  out.promotions = promotions.load();
   out.pool_slabs_in_use = slabs_in_use_;
   out.pool_reserved_bytes = slabs_in_use_ * config.pool_slab_size;
   std::vector<TagContext*> contexts;
