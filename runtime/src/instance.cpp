@@ -78,6 +78,7 @@ ThreadState* Instance::create_thread_state() {
   on_arena_created(ts->frame.base, ts->frame.capacity);
   ts->pool_checked = ts->instrumented;
   ts->observe = observer.add_thread();
+  ts->observe->pressure_threshold = observer.pressure_bytes(ts->frame.capacity);
   ThreadState* out = ts.get();
   {
     std::lock_guard lock(mutex_);

@@ -266,10 +266,13 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     }
   }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
+  const std::uint64_t used_now = p + size - reinterpret_cast<std::uintptr_t>(a.base);
+  const bool pressure = detail::frame_pressure_crossed(ts, used_now);
   detail::update_frame_limit(ts);
   ts.frame_stats.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
+  if (pressure) detail::observe_frame_pressure(*impl_, ts, used_now);  // at the crossing, once per frame
   return reinterpret_cast<void*>(p);
 }
 
