@@ -2,10 +2,11 @@
 // drives the frame: it spawns the simulation as a job, renders meanwhile, waits for the
 // simulation and ends the frame with the frame sync. The simulation job splits the particles
 // with parallel_for on a worker, so its sub-jobs live in that worker's job frame arena until
-// jobs.end_frame(). Next positions are scratch in the main thread's frame memory, which the
-// jobs fill; the frame-sync rule makes that safe: jobs.end_frame() (every job done) comes
-// before alloc.end_frame(). Hit events travel from the workers to the main thread as pool
-// objects (freed cross-thread), and level chunks are streamed in on the heap path.
+// jobs.end_frame(), which comes before alloc.end_frame(). The jobs read and write persistent
+// buffers, never the main thread's frame memory (that would be FA201); the main thread keeps
+// its render and interpolation scratch in its own frame. Hit events travel from the workers to
+// the main thread as pool objects (freed cross-thread), and level chunks are streamed in on
+// the heap path.
 //
 //   game_loop [--frames N] [--workers N] [--quiet] [--snapshot-dir DIR]
 #include <framealloc/framealloc.hpp>
