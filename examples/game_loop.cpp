@@ -1,20 +1,27 @@
-// A small game loop on two threads: the main thread renders, a worker simulates.
-// Each thread allocates its per-frame scratch from its own frame arena, hit events
-// travel from the worker to the main thread as pool objects (freed cross-thread),
-// and level chunks are streamed in on the heap path.
+// A small game loop whose per-frame work runs on the job system (fa::jobs). The main thread
+// drives the frame: it spawns the simulation as a job, renders meanwhile, waits for the
+// simulation and ends the frame with the frame sync. The simulation job splits the particles
+// with parallel_for on a worker, so its sub-jobs live in that worker's job frame arena until
+// jobs.end_frame(), which comes before alloc.end_frame(). The jobs read and write persistent
+// buffers, never the main thread's frame memory (that would be FA201); the main thread keeps
+// its render and interpolation scratch in its own frame. Hit events travel from the workers to
+// the main thread as pool objects (freed cross-thread), and level chunks are streamed in on
+// the heap path.
 //
-//   game_loop [--frames N] [--quiet]
+//   game_loop [--frames N] [--workers N] [--quiet] [--snapshot-dir DIR]
 #include <framealloc/framealloc.hpp>
+#include <framealloc/jobs/job_system.hpp>
 
-#include <barrier>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <memory_resource>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +44,7 @@ struct LevelChunk {  // large: takes the heap path
 
 struct Options {
   int frames = 300;
+  std::size_t workers = 3;
   bool quiet = false;
   std::string snapshot_dir;  // empty: no snapshot files
 };
@@ -46,12 +54,19 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--frames") == 0 && i + 1 < argc) {
       o.frames = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+      const int n = std::stoi(argv[++i]);
+      if (n < 1) {
+        std::fprintf(stderr, "game_loop: --workers needs at least 1\n");
+        std::exit(2);
+      }
+      o.workers = static_cast<std::size_t>(n);
     } else if (std::strcmp(argv[i], "--quiet") == 0) {
       o.quiet = true;
     } else if (std::strcmp(argv[i], "--snapshot-dir") == 0 && i + 1 < argc) {
       o.snapshot_dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: game_loop [--frames N] [--quiet] [--snapshot-dir DIR]\n");
+      std::fprintf(stderr, "usage: game_loop [--frames N] [--workers N] [--quiet] [--snapshot-dir DIR]\n");
       std::exit(2);
     }
   }
@@ -76,47 +91,48 @@ int main(int argc, char** argv) {
 
   constexpr int kParticles = 2000;
   std::vector<Particle> world(kParticles);
+  std::vector<Particle> next_world(kParticles);  // written by the simulation jobs
   for (int i = 0; i < kParticles; ++i) world[i] = {float(i % 100), float(i / 100), 1.0f + float(i % 7), 0.5f};
 
-  std::mutex events_mutex;
-  std::deque<HitEvent*> events;  // pool objects handed from worker to main
-  std::barrier frame_sync(2);
-  std::size_t worker_frame_bytes = 0;
+  // The job system's own diagnostics (FA005/FA206/FA207) are collected and count against "balanced".
+  auto job_diagnostics = std::make_shared<fa::CollectingSink>();
+  fa::jobs::JobSystemConfig job_config;
+  job_config.workers = opt.workers;
+  job_config.sink = job_diagnostics;
+  fa::jobs::JobSystem jobs(job_config);
 
-  std::thread simulation([&] {
-    alloc.set_thread_frame_budget({.limit = 1 << 20, .warn_at = 0.9});
-    fa::TagScope tag(alloc, "simulation");
-    for (int f = 0; f < opt.frames; ++f) {
-      frame_sync.arrive_and_wait();  // frame f starts
-      alloc.begin_frame();
-      fa::TagScope particles(alloc, "particles");
-      // Scratch: next positions in frame memory, gone at end_frame.
-      std::span<Particle> next = alloc.frame_alloc_batch<Particle>(kParticles);
-      for (int i = 0; i < kParticles; ++i) {
+  std::mutex events_mutex;
+  std::deque<HitEvent*> events;  // pool objects handed from the workers to main
+  std::size_t sim_frame_bytes = 0;
+  // The main thread's frame budget covers its render and simulation scratch.
+  alloc.set_thread_frame_budget({.limit = 1 << 20, .warn_at = 0.9});
+
+  fa::HeapBox<LevelChunk> streamed;
+  std::uint64_t events_consumed = 0;
+  int unfinished_simulations = 0;  // a simulation not done after wait_idle() would be a scheduler bug
+  for (int f = 0; f < opt.frames; ++f) {
+    alloc.begin_frame();
+    // The jobs read `world` and write `next_world` (persistent, double-buffered): frame memory
+    // stays on the thread that owns it (FA201), only job records live in the job arenas.
+    fa::jobs::Counter simulated;
+    jobs.spawn(simulated, [&, f](fa::jobs::Context& ctx) {
+      // On a worker: the chunks parallel_for spawns are stored in this worker's frame arena.
+      ctx.system().parallel_for(0, kParticles, 250, [&, f](std::size_t i) {
         Particle p = world[i];
         p.x += p.vx * 0.016f;
         p.y += p.vy * 0.016f;
         if (p.x > 100.0f) {
           p.x -= 100.0f;
+          fa::TagScope tag(alloc, "simulation");
+          HitEvent* e = alloc.pool_alloc<HitEvent>(HitEvent{f, static_cast<int>(i), p.vx * p.vx});
           std::lock_guard lock(events_mutex);
-          events.push_back(alloc.pool_alloc<HitEvent>(HitEvent{f, i, p.vx * p.vx}));
+          events.push_back(e);
         }
-        next[i] = p;
-      }
-      std::copy(next.begin(), next.end(), world.begin());
-      worker_frame_bytes = alloc.frame_used();
-      alloc.end_frame();
-      frame_sync.arrive_and_wait();  // frame f done
-    }
-  });
-
-  fa::HeapBox<LevelChunk> streamed;
-  std::uint64_t events_consumed = 0;
-  for (int f = 0; f < opt.frames; ++f) {
-    frame_sync.arrive_and_wait();
-    alloc.begin_frame();
+        next_world[i] = p;
+      });
+    });
     {
-      // Render list in frame memory through the standard library.
+      // Render list in frame memory through the standard library, while the simulation runs.
       auto phase = alloc.phase_scope("render");
       fa::TagScope tag(alloc, "render");
       std::pmr::vector<std::uint32_t> draw_list(&alloc.frame_resource());
@@ -128,7 +144,26 @@ int main(int argc, char** argv) {
       streamed = alloc.heap_box<LevelChunk>();  // stream the next chunk in
     }
     streamed->heights[f % 4096] = float(f);
-    frame_sync.arrive_and_wait();  // wait for the simulation of this frame
+    {
+      auto phase = alloc.phase_scope("simulation");
+      // wait_idle() lets the workers run everything (wait(counter) would have this thread help,
+      // and what a helper spawns goes to the heap, not to a worker's frame arena).
+      jobs.wait_idle();
+      if (!simulated.is_zero()) ++unfinished_simulations;
+      world.swap(next_world);
+    }
+    {
+      // Simulation scratch: positions for this frame's interpolated render, in frame memory.
+      fa::TagScope sim(alloc, "simulation");
+      fa::TagScope particles(alloc, "particles");
+      const std::size_t before = alloc.frame_used();
+      std::span<Particle> shown = alloc.frame_alloc_batch<Particle>(kParticles);
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        shown[i] = world[i];
+        shown[i].x -= world[i].vx * 0.008f;  // half a step back: between the last two states
+      }
+      sim_frame_bytes = alloc.frame_used() - before;
+    }
 
     std::uint64_t consumed_now = 0;
     {
@@ -141,24 +176,31 @@ int main(int argc, char** argv) {
     }
     events_consumed += consumed_now;
     const std::size_t main_bytes = alloc.frame_used();
+    jobs.end_frame();  // the frame sync: every job of the frame is done, job arenas reset
     alloc.end_frame();
     if (snapshots) (void)snapshots->maybe_emit(alloc);
     if (!opt.quiet) {
       const fa::AllocStats s = alloc.stats();
       std::printf(
-          "frame %4d  main %7zu B  worker %7zu B  events %3llu  pool live %5llu B  heap live %6llu B\n", f,
-          main_bytes, worker_frame_bytes, static_cast<unsigned long long>(consumed_now),
+          "frame %4d  main %7zu B  simulation %7zu B  events %3llu  pool live %5llu B  heap live %6llu B\n",
+          f, main_bytes, sim_frame_bytes, static_cast<unsigned long long>(consumed_now),
           static_cast<unsigned long long>(s.pool.live_bytes()),
           static_cast<unsigned long long>(s.heap.live_bytes()));
     }
   }
-  simulation.join();
   streamed.reset();
 
   const fa::AllocStats s = alloc.stats();
+  const fa::jobs::JobStats js = jobs.stats();
   const bool balanced = s.frame.allocations == s.frame.frees && s.pool.allocations == s.pool.frees &&
-                        s.heap.allocations == s.heap.frees && s.diagnostics_reported == 0;
-  std::printf("\n%d frames on %zu threads\n", opt.frames, s.threads.size());
+                        s.heap.allocations == s.heap.frees && s.diagnostics_reported == 0 &&
+                        job_diagnostics->size() == 0 && js.exceptions == 0 && js.frame_jobs > 0 &&
+                        jobs.load() == 0 && unfinished_simulations == 0;
+  std::printf("\n%d frames on %zu threads (%zu job workers)\n", opt.frames, s.threads.size(),
+              jobs.worker_count());
+  std::printf("  jobs:  %llu in worker frame arenas, %llu on the heap, frame generation %llu\n",
+              static_cast<unsigned long long>(js.frame_jobs), static_cast<unsigned long long>(js.heap_jobs),
+              static_cast<unsigned long long>(jobs.frame_generation()));
   std::printf("  frame: %llu allocations, peak %llu B per thread-frame (summed)\n",
               static_cast<unsigned long long>(s.frame.allocations),
               static_cast<unsigned long long>(s.frame.peak_bytes));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: builds the release preset and runs the two-thread game loop example,
+# The main job: builds the release preset and runs the game loop example (per-frame work on fa::jobs),
 # which prints per-frame allocation statistics.
 #
 #   scripts/demo.sh [--frames N]

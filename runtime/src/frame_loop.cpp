@@ -2,15 +2,37 @@
 #include <framealloc/smart_alloc.hpp>
 #include <framealloc/snapshot.hpp>
 
+#include "instance.hpp"
+
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace fa {
 
-FrameLoop::FrameLoop(SmartAlloc& alloc, FrameLoopConfig config) : alloc_(alloc), config_(std::move(config)) {}
+FrameLoop::FrameLoop(SmartAlloc& alloc, FrameLoopConfig config) : alloc_(alloc), config_(std::move(config)) {
+  attached_ = alloc_.internal_instance().coordination.attach(this);
+}
 
 FrameLoop::~FrameLoop() {
   stop();
+  if (attached_) alloc_.internal_instance().coordination.detach(this);
+}
+
+std::string FrameLoop::outside_thread_finding(std::uint32_t thread_index, std::uint64_t frame_allocations) {
+  const auto self = std::this_thread::get_id();
+  std::lock_guard lock(mutex_);
+  // A thread whose frame made no frame allocation shares no frame memory with anybody.
+  if (!config_.report_outside_threads || !frame_open_ || frame_allocations == 0) return {};
+  if (self == main_thread_ || find_locked(self)) return {};
+  // By allocator thread index: std::thread ids are reused after a join, indices never are.
+  if (std::find(outside_reported_.begin(), outside_reported_.end(), thread_index) != outside_reported_.end())
+    return {};
+  outside_reported_.push_back(thread_index);
+  return "thread " + std::to_string(thread_index) + " ended a frame with " +
+         std::to_string(frame_allocations) + " frame allocation(s) inside loop frame " +
+         std::to_string(frame_) +
+         " without being registered with the loop, so it never signals the loop's FrameBarrier";
 }
 
 FrameLoop::Registration::~Registration() {
@@ -43,11 +65,16 @@ void FrameLoop::unregister() {
     Worker* w = find_locked(std::this_thread::get_id());
     if (!w) return;
     end_alloc_frame = w->in_frame != 0;
-    // Counted in the open frame and not finished: finish on its behalf so main does not wait.
-    if (counted_locked(*w) && w->signalled != frame_) barrier_.signal_frame_complete();
-    workers_.erase(workers_.begin() + (w - workers_.data()));
+    w->in_frame = 0;
   }
+  // Ended while still registered, so the allocator's end_frame() hook knows the thread (FA202).
   if (end_alloc_frame) alloc_.end_frame();
+  std::lock_guard lock(mutex_);
+  Worker* w = find_locked(std::this_thread::get_id());
+  if (!w) return;
+  // Counted in the open frame and not finished: finish on its behalf so main does not wait.
+  if (counted_locked(*w) && w->signalled != frame_) barrier_.signal_frame_complete();
+  workers_.erase(workers_.begin() + (w - workers_.data()));
 }
 
 void FrameLoop::report_unregistered(const char* hook) {
@@ -67,6 +94,7 @@ void FrameLoop::begin_frame() {
     barrier_.set_participants(counted);  // nobody has arrived between frames
     frame_open_ = true;
     main_thread_index_ = alloc_.thread_stats().thread_index;
+    main_thread_ = std::this_thread::get_id();
   }
   cv_.notify_all();
   alloc_.begin_frame();
@@ -82,10 +110,7 @@ void FrameLoop::end_frame() {
     frame = frame_;
     if (r != FrameBarrier::WaitResult::Complete) {
       for (Worker& w : workers_) {
-        if (counted_locked(w) && w.signalled != frame_) {
-          missed.push_back(w.name);
-          w.missed_reported = frame_;
-        }
+        if (counted_locked(w) && w.signalled != frame_) missed.push_back(w.name);
       }
       barrier_.reset();  // late signals for this frame are ignored (frame_open_ is false)
     }
@@ -93,11 +118,12 @@ void FrameLoop::end_frame() {
   }
   alloc_.end_frame();
   for (const std::string& name : missed) {
-    alloc_.report(
-        Code::FA102,
-        "registered thread '" + name + "' did not finish loop frame " + std::to_string(frame) + " within " +
-            std::to_string(config_.worker_timeout.count()) + " ms",
-        {"its arena is reset when it next begins a frame; until then it holds last frame's memory"});
+    alloc_.report(Code::FA205,
+                  "end_frame() closed loop frame " + std::to_string(frame) + " while registered thread '" +
+                      name + "' had not signalled the frame barrier (waited " +
+                      std::to_string(config_.worker_timeout.count()) + " ms)",
+                  {"the thread may still be using memory of this frame",
+                   "its arena is reset when it next ends or begins a frame"});
   }
 }
 
@@ -153,14 +179,12 @@ bool FrameLoop::thread_begin_frame() {
   if (w->in_frame != 0) {
     // The end-of-frame hook was skipped: reset the arena now, and say so once per miss.
     const std::uint64_t stale = w->in_frame;
-    const bool already_reported = w->missed_reported == stale;
     const std::string name = w->name;
     w->in_frame = 0;
     lock.unlock();
     alloc_.end_frame();
-    if (!already_reported)
-      alloc_.report(Code::FA102, "registered thread '" + name + "' began a frame without ending loop frame " +
-                                     std::to_string(stale));
+    alloc_.report(Code::FA102, "registered thread '" + name + "' began a frame without ending loop frame " +
+                                   std::to_string(stale));
     lock.lock();
     w = find_locked(std::this_thread::get_id());
     if (!w) return false;

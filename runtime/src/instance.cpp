@@ -78,6 +78,7 @@ ThreadState* Instance::create_thread_state() {
   on_arena_created(ts->frame.base, ts->frame.capacity);
   ts->pool_checked = ts->instrumented;
   ts->observe = observer.add_thread();
+  ts->observe->pressure_threshold = observer.pressure_bytes(ts->frame.capacity);
   ThreadState* out = ts.get();
   {
     std::lock_guard lock(mutex_);
@@ -256,6 +257,7 @@ void Instance::collect(AllocStats& out) {
     out.deferred_processed += t.deferred_processed;
     out.threads.push_back(std::move(t));
   }
+  out.promotions = promotions.load();
   out.pool_slabs_in_use = slabs_in_use_;
   out.pool_reserved_bytes = slabs_in_use_ * config.pool_slab_size;
   std::vector<TagContext*> contexts;

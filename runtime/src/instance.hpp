@@ -18,8 +18,10 @@
 
 #include "diagnostic_tally.hpp"
 
+#include "frame_coordination.hpp"
 #include "frame_features_registry.hpp"
 #include "observer.hpp"
+#include "promotion_counters.hpp"
 #include "tag_context.hpp"
 
 namespace fa::detail {
@@ -95,6 +97,8 @@ class Instance {
   TransferCounters transfers;        // frame_box_for_transfer / receive / drop counts
   DiagnosticTally diagnostic_tally;  // per-code counts for snapshots
   Observer observer;                 // lifecycle events, profiler hooks, history, call sites
+  PromotionCounters promotions;      // end_frame_with_promotions on every thread
+  FrameCoordination coordination;    // the FrameLoop coordinating this instance, if any (FA202)
 
  private:
   void release_slab(SlabHeader* slab);

@@ -163,9 +163,7 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
     if (auto hooks = obs.hooks(); hooks && hooks->on_frame) hooks->on_frame(summary);
   }
   obs.count(FrameEventKind::FrameEnd);
-  const std::uint64_t threshold = obs.pressure_bytes(ts.frame.capacity);
-  const bool pressure = used > threshold;
-  if (pressure) obs.count(FrameEventKind::MemoryPressure);
+  to.pressure_raised = false;  // re-armed by the next begin_frame()
   if (!obs.events_enabled()) return;
   FrameEvent e = event_of(FrameEventKind::FrameEnd, &ts);
   e.frame_number = summary.frame_number - 1;  // as at the frame's begin
@@ -173,10 +171,23 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
   e.bytes = used;
   e.peak_bytes = ts.frame_stats.peak_bytes.get();
   obs.emit(e);
-  if (pressure) {
+}
+
+bool frame_pressure_crossed(ThreadState& ts, std::uint64_t used) noexcept {
+  ThreadObserve& to = *ts.observe;
+  if (to.pressure_raised || used <= to.pressure_threshold) return false;
+  to.pressure_raised = true;
+  return true;
+}
+
+void observe_frame_pressure(Instance& inst, ThreadState& ts, std::uint64_t used) {
+  const ThreadObserve& to = *ts.observe;
+  Observer& obs = inst.observer;
+  obs.count(FrameEventKind::MemoryPressure);
+  if (obs.events_enabled()) {
     FrameEvent p = event_of(FrameEventKind::MemoryPressure, &ts);
     p.bytes = used;
-    p.limit = threshold;
+    p.limit = to.pressure_threshold;
     obs.emit(p);
   }
 }

@@ -47,6 +47,11 @@ struct ThreadObserve {
   std::atomic<std::uint64_t> last_frame_ns{0}, last_frame_bytes{0};
   std::mutex sites_mutex;  // the tables are read by stats on other threads
   SiteTable frame_sites, total_sites, last_frame_sites;
+  // Frame arena MemoryPressure: bytes above which a frame raises it, and whether this frame did.
+  // update_frame_limit() caps the bump limit at the threshold until it is raised, so the fast
+  // path pays nothing and the slow path raises the event at the crossing (owner only).
+  std::uint64_t pressure_threshold = ~std::uint64_t{0};
+  bool pressure_raised = false;
 };
 
 class Observer {
@@ -100,6 +105,11 @@ class Observer {
 // Hooks called by the allocation paths (observer.cpp).
 void observe_frame_begin(Instance& inst, ThreadState& ts);
 void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std::uint64_t allocations);
+// Frame slow path, after an allocation brought the frame to `used` bytes: true (once per frame)
+// when that crossed the MemoryPressure threshold; marks it raised so update_frame_limit() lifts
+// the cap. The caller then emits it with observe_frame_pressure() once the allocation is done.
+bool frame_pressure_crossed(ThreadState& ts, std::uint64_t used) noexcept;
+void observe_frame_pressure(Instance& inst, ThreadState& ts, std::uint64_t used);
 void observe_alloc(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes,
                    const std::source_location& loc);
 void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p, std::uint64_t bytes);

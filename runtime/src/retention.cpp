@@ -142,6 +142,7 @@ PromotionResult SmartAlloc::end_frame_with_promotions() {
     detail::observe_promoted(*impl_, ts, p.frame_ptr, p.ptr);
     result.promoted.push_back(std::move(p));
   }
+  impl_->promotions.add(result.summary);
   end_frame();
   return result;
 }

@@ -166,8 +166,9 @@ void SmartAlloc::end_frame() {
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
-  detail::observe_frame_end(*impl_, ts, used,
-                            ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  const std::uint64_t allocations = ts.frame_stats.allocations.get() - a.allocations_at_begin.get();
+  detail::observe_frame_end(*impl_, ts, used, allocations);
+  impl_->coordination.on_thread_frame_end(*this, ts.index, allocations);  // FA202
 }
 
 bool SmartAlloc::frame_active() const {
@@ -265,10 +266,13 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
     }
   }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
+  const std::uint64_t used_now = p + size - reinterpret_cast<std::uintptr_t>(a.base);
+  const bool pressure = detail::frame_pressure_crossed(ts, used_now);
   detail::update_frame_limit(ts);
   ts.frame_stats.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
+  if (pressure) detail::observe_frame_pressure(*impl_, ts, used_now);  // at the crossing, once per frame
   return reinterpret_cast<void*>(p);
 }
 

@@ -1,5 +1,4 @@
 // SmartAlloc::build_snapshot(): the live state of the instance in the schema-v1 shape.
-// Promotions stay zero until the runtime keeps per-instance promotion counts.
 #include <framealloc/snapshot.hpp>
 #include <framealloc/transfer.hpp>
 
@@ -67,6 +66,9 @@ Snapshot SmartAlloc::build_snapshot() const {
   sum.failed_allocations = st.failed_allocations;
   sum.thread_count = st.threads.size();
   sum.diagnostics_reported = st.diagnostics_reported;
+
+  // Scratch promotions have no place in schema v1; they are in AllocStats::promotions.
+  s.promotions = {st.promotions.to_pool, st.promotions.to_heap, st.promotions.failed};
 
   const TransferStats tr = transfer_stats();
   s.transfers.initiated = tr.initiated;

@@ -33,6 +33,9 @@ void update_frame_limit(ThreadState& ts) {
   auto lim = reinterpret_cast<std::uintptr_t>(a.base + a.capacity);
   const auto base = reinterpret_cast<std::uintptr_t>(a.base);
   if (ts.budgeted) lim = std::min(lim, ctx.credit_end);
+  // Stop at the MemoryPressure threshold until this frame raised it (observe_frame_pressure).
+  if (const ThreadObserve& to = *ts.observe; !to.pressure_raised && to.pressure_threshold < a.capacity)
+    lim = std::min<std::uintptr_t>(lim, base + to.pressure_threshold);
   const ThreadFrameBudget& tb = ctx.thread_budget;
   if (tb.limit && !ctx.budget_lifted) {
     lim = std::min<std::uintptr_t>(lim, base + tb.limit);

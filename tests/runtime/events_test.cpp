@@ -76,11 +76,46 @@ TEST_P(EventsTest, MemoryPressureWhenFrameCrossesTheFraction) {
   EXPECT_TRUE(rec.of(fa::FrameEventKind::MemoryPressure).empty());
   alloc.begin_frame();
   alloc.frame_alloc_bytes(40 << 10, 8);
-  alloc.end_frame();
-  const auto p = rec.of(fa::FrameEventKind::MemoryPressure);
+  const auto p = rec.of(fa::FrameEventKind::MemoryPressure);  // before end_frame()
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].bytes, 40u << 10);
   EXPECT_EQ(p[0].limit, 32u << 10);
+  alloc.end_frame();
+  EXPECT_EQ(rec.of(fa::FrameEventKind::MemoryPressure).size(), 1u);  // none added at end_frame()
+}
+
+TEST_P(EventsTest, MemoryPressureArrivesAtTheCrossingOncePerFrameFromSmallAllocations) {
+  fa::SmartAlloc alloc(small(GetParam()).with_frame_arena_size(64 << 10).with_memory_pressure_fraction(0.5));
+  Recorder rec;
+  alloc.on_frame_event(rec.callback());
+  for (int frame = 1; frame <= 3; ++frame) {
+    alloc.begin_frame();
+    // 512 x 64 B reach exactly the 32 KiB threshold: a near miss, nothing raised.
+    for (int i = 0; i < 512; ++i) alloc.frame_alloc_bytes(64, 8);
+    ASSERT_EQ(alloc.frame_used(), 32u << 10);
+    EXPECT_EQ(rec.of(fa::FrameEventKind::MemoryPressure).size(), static_cast<std::size_t>(frame - 1));
+    alloc.frame_alloc_bytes(64, 8);  // the crossing
+    const auto p = rec.of(fa::FrameEventKind::MemoryPressure);
+    ASSERT_EQ(p.size(), static_cast<std::size_t>(frame));
+    EXPECT_EQ(p.back().bytes, (32u << 10) + 64u);
+    EXPECT_EQ(p.back().limit, 32u << 10);
+    EXPECT_EQ(p.back().thread_index, alloc.thread_stats().thread_index);
+    for (int i = 0; i < 256; ++i) alloc.frame_alloc_bytes(64, 8);  // further above: no repeat
+    EXPECT_EQ(rec.of(fa::FrameEventKind::MemoryPressure).size(), static_cast<std::size_t>(frame));
+    alloc.end_frame();
+  }
+  EXPECT_EQ(rec.of(fa::FrameEventKind::MemoryPressure).size(), 3u);
+  EXPECT_EQ(alloc.event_counts().of(fa::FrameEventKind::MemoryPressure), 3u);
+}
+
+TEST_P(EventsTest, MemoryPressureIsCountedWithoutACallback) {
+  fa::SmartAlloc alloc(small(GetParam()).with_frame_arena_size(64 << 10).with_memory_pressure_fraction(0.25));
+  alloc.begin_frame();
+  for (int i = 0; i < 300; ++i) alloc.frame_alloc_bytes(64, 8);  // 18.75 KiB > 16 KiB
+  EXPECT_EQ(alloc.event_counts().of(fa::FrameEventKind::MemoryPressure), 1u);
+  alloc.end_frame();
+  EXPECT_EQ(alloc.event_counts().of(fa::FrameEventKind::MemoryPressure), 1u);
+  EXPECT_EQ(alloc.thread_stats().frame.allocations, 300u);
 }
 
 TEST_P(EventsTest, BudgetSoftLimitIsPressureAndHardLimitIsExceeded) {

@@ -163,6 +163,31 @@ TEST(FeaturesThreadedTest, ScratchRegistryAndPoolFromManyThreads) {
   EXPECT_EQ(seen[0]->stats().allocations, static_cast<std::uint64_t>(kThreads * 1000));
 }
 
+TEST(FeaturesThreadedTest, PromotionCountsFromManyThreadsAddUp) {
+  Harness h;
+  constexpr int kPromoters = 4;
+  constexpr int kPromotingFrames = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kPromoters; ++t) {
+    threads.emplace_back([&] {
+      for (int f = 0; f < kPromotingFrames; ++f) {
+        h.alloc.begin_frame();
+        h.alloc.frame_retained<int>(RetentionPolicy::to_pool(), f);
+        h.alloc.frame_retained<int>(RetentionPolicy::to_heap(), f);
+        h.alloc.frame_retained<int>(RetentionPolicy::to_scratch("none"), f);  // fails
+        PromotionResult r = h.alloc.end_frame_with_promotions();
+        for (auto& p : r.promoted) p.release(h.alloc);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const PromotionStats ps = h.alloc.stats().promotions;
+  EXPECT_EQ(ps.to_pool, std::uint64_t{kPromoters * kPromotingFrames});
+  EXPECT_EQ(ps.to_heap, std::uint64_t{kPromoters * kPromotingFrames});
+  EXPECT_EQ(ps.failed, std::uint64_t{kPromoters * kPromotingFrames});
+  EXPECT_EQ(h.alloc.build_snapshot().promotions.to_pool, std::uint64_t{kPromoters * kPromotingFrames});
+}
+
 TEST(FeaturesThreadedTest, CheckpointsAndRetentionArePerThread) {
   Harness h;
   Counted::live = 0;

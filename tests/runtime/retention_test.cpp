@@ -130,6 +130,55 @@ TEST_P(RetentionTest, PromotionsRefusedByABudgetAreReportedAsBudgetExceeded) {
   EXPECT_EQ(budgets[0].used, 0u);  // frame charges refunded, refused promotions never charged
 }
 
+TEST_P(RetentionTest, PromotionCountsAccumulatePerInstanceAndReachTheSnapshot) {
+  ScratchPool& keep = h.alloc.scratch_pool("keep", 4096);
+  EXPECT_EQ(h.alloc.stats().promotions.to_pool, 0u);
+  std::vector<PromotedAllocation> kept;
+  for (int f = 0; f < 3; ++f) {  // counts add up over calls, not per call
+    h.alloc.begin_frame();
+    h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "pool", 1);
+    h.alloc.frame_retained<Path>(RetentionPolicy::to_heap(), "heap", 1);
+    h.alloc.frame_retained<Path>(RetentionPolicy::discard(), "gone", 1);
+    if (f == 0) h.alloc.frame_retained<Path>(RetentionPolicy::to_scratch("keep"), "scratch", 1);
+    PromotionResult r = h.alloc.end_frame_with_promotions();
+    for (auto& p : r.promoted) kept.push_back(std::move(p));
+  }
+  // Failed: one refused by a tag budget, one for a missing scratch pool.
+  h.alloc.set_tag_budget("ai", {.soft = 0, .hard = static_cast<std::int64_t>(sizeof(Path)) + 16});
+  h.alloc.begin_frame();
+  h.alloc.with_tag("ai", [&] { h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "refused", 1); });
+  h.alloc.frame_retained<Path>(RetentionPolicy::to_scratch("missing"), "missing", 1);
+  PromotionResult failed = h.alloc.with_tag("ai", [&] { return h.alloc.end_frame_with_promotions(); });
+  ASSERT_EQ(failed.summary.failures.budget_exceeded, 1u);
+  ASSERT_EQ(failed.summary.failures.scratch_pool_missing, 1u);
+
+  const PromotionStats ps = h.alloc.stats().promotions;
+  EXPECT_EQ(ps.to_pool, 3u);
+  EXPECT_EQ(ps.to_heap, 3u);
+  EXPECT_EQ(ps.to_scratch, 1u);
+  EXPECT_EQ(ps.failed, 2u);
+  EXPECT_EQ(ps.pool_bytes, 3 * sizeof(Path));
+  EXPECT_EQ(ps.heap_bytes, 3 * sizeof(Path));
+  EXPECT_EQ(ps.scratch_bytes, sizeof(Path));
+  const Snapshot s = h.alloc.build_snapshot();
+  EXPECT_EQ(s.promotions.to_pool, 3u);
+  EXPECT_EQ(s.promotions.to_heap, 3u);
+  EXPECT_EQ(s.promotions.failed, 2u);
+  EXPECT_NE(s.to_json(-1).find(R"("promotions":{"to_pool":3,"to_heap":3,"failed":2})"), std::string::npos)
+      << s.to_json(-1);
+  for (auto& p : kept) p.release(h.alloc);
+  EXPECT_TRUE(keep.used() > 0);
+  EXPECT_EQ(Path::live, 0);
+  // Plain end_frame() and an empty promoting frame change nothing.
+  h.alloc.begin_frame();
+  h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "dropped", 1);
+  h.alloc.end_frame();
+  h.alloc.begin_frame();
+  (void)h.alloc.end_frame_with_promotions();
+  EXPECT_EQ(h.alloc.stats().promotions.to_pool, 3u);
+  EXPECT_EQ(h.alloc.stats().promotions.failed, 2u);
+}
+
 TEST_P(RetentionTest, PlainEndFrameDestroysRetainedObjectsAndLeavesNothingBehind) {
   h.alloc.begin_frame();
   h.alloc.frame_retained<Path>(RetentionPolicy::to_pool(), "a", 2);

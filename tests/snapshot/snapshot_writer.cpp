@@ -35,12 +35,16 @@ void run_frames(fa::SmartAlloc& alloc, fa::SnapshotEmitter& emitter, std::uint64
     alloc.begin_frame();
     (void)alloc.frame_alloc_batch<double>(64 + f);
     live.push_back(alloc.pool_alloc_bytes(48));
+    // Real promotions for the snapshot's "promotions": one to the pool, one that fails.
+    alloc.frame_retained<double>(fa::RetentionPolicy::to_pool(), 1.0);
+    alloc.frame_retained<double>(fa::RetentionPolicy::to_scratch("absent"), 2.0);
     alloc.with_tag("render", [&] {
       auto phase = alloc.phase_scope("render");
       fa::TagScope lists(alloc, "draw-lists");
       (void)alloc.frame_alloc_batch<float>(256);
     });
-    alloc.end_frame();
+    for (fa::PromotedAllocation& p : alloc.end_frame_with_promotions().promoted)
+      if (p.ok()) live.push_back(p.ptr);  // a double: freeing the pool block is enough
     (void)emitter.maybe_emit(alloc);
   }
   for (void* p : live) alloc.pool_free_bytes(p);

@@ -6,8 +6,11 @@
 //   worker:  auto reg = loop.register_thread("physics");
 //            while (loop.wait_for_frame()) { ...frame allocations... }
 //
-// A thread that uses the loop's hooks without registering gets FA101; a registered thread
-// that does not finish a frame within `worker_timeout` gets FA102.
+// A thread that uses the loop's hooks without registering gets FA101; a worker that begins a
+// frame without ending the previous one gets FA102; the main thread's end_frame() closing a
+// frame that a registered worker has not finished within `worker_timeout` reports FA205; a
+// thread that runs its own frames on the allocator during a loop frame without registering
+// reports FA202 (once per thread).
 #pragma once
 
 #include <chrono>
@@ -25,11 +28,17 @@ namespace fa {
 
 class SmartAlloc;
 struct Snapshot;
+namespace detail {
+class FrameCoordination;
+}
 
 struct FrameLoopConfig {
-  // How long the main thread's end_frame() waits for workers before reporting FA102.
+  // How long the main thread's end_frame() waits for workers before reporting FA205.
   std::chrono::milliseconds worker_timeout{1000};
   std::string main_thread_name = "main";
+  // FA202 for threads that end allocator frames with frame allocations inside a loop frame
+  // without being registered. Off for engines whose other threads run independent frames.
+  bool report_outside_threads = true;
 };
 
 class FrameLoop {
@@ -59,7 +68,7 @@ class FrameLoop {
 
   // ---- main thread ----
   void begin_frame();
-  void end_frame();  // waits for the workers (FA102 on timeout), then ends the main thread's frame
+  void end_frame();  // waits for the workers (FA205 on timeout), then ends the main thread's frame
   void stop();       // wakes waiting workers; wait_for_frame() returns false from now on
   bool running() const;
   std::uint64_t frame() const;  // loop frames begun so far
@@ -85,12 +94,15 @@ class FrameLoop {
     std::uint64_t in_frame = 0;     // loop frame the worker is inside, 0 = none
     std::uint64_t last_begun = 0;   // never enters the same loop frame twice
     std::uint64_t signalled = 0;    // last loop frame it reported finished
-    std::uint64_t missed_reported = 0;
   };
   Worker* find_locked(std::thread::id id);
   bool counted_locked(const Worker& w) const { return frame_open_ && w.joined_from <= frame_; }
   void unregister();
   void report_unregistered(const char* hook);
+  // Called (through detail::FrameCoordination) by every thread's end_frame() on the allocator:
+  // the FA202 message when the thread is outside the loop's barrier, else empty.
+  friend class detail::FrameCoordination;
+  std::string outside_thread_finding(std::uint32_t thread_index, std::uint64_t frame_allocations);
 
   SmartAlloc& alloc_;
   FrameLoopConfig config_;
@@ -102,6 +114,9 @@ class FrameLoop {
   bool frame_open_ = false;
   bool running_ = true;
   std::uint32_t main_thread_index_ = 0;
+  std::thread::id main_thread_;
+  std::vector<std::uint32_t> outside_reported_;  // FA202 once per thread index
+  bool attached_ = false;                        // this loop coordinates alloc_'s frames
 };
 
 }  // namespace fa

@@ -52,6 +52,18 @@ struct ThreadStats {
   std::uint64_t deferred_refused = 0;    // frees refused by DeferredOverflow::Fail
 };
 
+// Retained frame objects moved out of their frame by end_frame_with_promotions(), counted per
+// instance over its lifetime (all threads).
+struct PromotionStats {
+  std::uint64_t to_pool = 0;
+  std::uint64_t to_heap = 0;
+  std::uint64_t to_scratch = 0;
+  std::uint64_t failed = 0;  // refused by a budget, or the scratch pool was full or missing
+  std::uint64_t pool_bytes = 0;
+  std::uint64_t heap_bytes = 0;
+  std::uint64_t scratch_bytes = 0;
+};
+
 struct AllocStats {
   KindStats frame;
   KindStats pool;
@@ -62,6 +74,7 @@ struct AllocStats {
   std::uint64_t diagnostics_reported = 0;
   std::uint64_t deferred_depth = 0;  // all threads' deferred-free queues
   std::uint64_t deferred_processed = 0;
+  PromotionStats promotions;
   std::vector<ThreadStats> threads;
   // Per tag path, in creation order (parents before children; index 0 is untagged "").
   // A thread's allocations since its last tag change, phase boundary or end_frame() are
