@@ -2,7 +2,9 @@
 // cumulative since the allocator was created, so a frame's value is the growth since the previous
 // snapshot divided by the frame gap. "By thread" plots live bytes (frame used + pool + heap).
 import type {Snapshot} from '../shared/protocol';
-import {buildTagTree} from '../shared/tagTree';
+import {buildTagTree, restartedBetween} from '../shared/tagTree';
+
+export {restartedBetween};
 import type {StackBy} from './state';
 
 /** A value per frame; null where the frame has none (uPlot draws a gap). */
@@ -24,27 +26,6 @@ export interface Timeline {
 
 /** More layers than this are merged into "other" so the chart stays readable. */
 export const MAX_LAYERS = 8;
-
-/** Cumulative bytes per exact tag path (exclusive figures, as the snapshot reports them). */
-function cumulativeByPath(s: Snapshot): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const t of s.tags)
-    out.set(t.path, (out.get(t.path) ?? 0) + t.frame.bytes + t.pool.bytes + t.heap.bytes);
-  return out;
-}
-
-/**
- * True when `b` cannot follow `a` in one run of the program: its frame number or any tag's cumulative
- * bytes went back (a tag vanishing counts as going back to zero), i.e. the program restarted.
- */
-export function restartedBetween(a: Snapshot, b: Snapshot): boolean {
-  if (b.frame < a.frame) return true;
-  const after = cumulativeByPath(b);
-  for (const [path, bytes] of cumulativeByPath(a)) {
-    if ((after.get(path) ?? 0) < bytes) return true;
-  }
-  return false;
-}
 
 /**
  * Bytes allocated per frame per top-level tag between consecutive snapshots:

@@ -1,6 +1,7 @@
-// Tag tree table: inclusive and exclusive bytes per tag, the change since the previous frame held,
-// the share of the tag's budget and a "go to source" button for the tag's with_tag site.
-import {formatBytes, formatCount, formatPercent, formatSignedBytes} from '../../shared/format';
+// Tag tree table: bytes allocated since the allocator was created (inclusive and self; snapshot tag
+// figures are cumulative), what was allocated since the previous snapshot held and per frame, the
+// tag budget's live use against its limit and a "go to source" button for the tag's with_tag site.
+import {formatBytes, formatCount, formatPercent} from '../../shared/format';
 import {buildTagTree, flattenTree} from '../../shared/tagTree';
 import type {PanelContext} from '../context';
 import {byId, cell, clear, deltaClass, emptyNote, el, table} from '../dom';
@@ -14,7 +15,20 @@ export function renderTags(ctx: PanelContext): void {
     return;
   }
   const live = ctx.state.mode === 'webview';
-  const headings = ['Tag', 'Inclusive', 'Self', 'Frame', 'Pool', 'Heap', 'Count', 'Δ prev', '% budget'];
+  const prev = ctx.previous;
+  body.appendChild(el(
+      'p', 'hint tag-legend',
+      'Allocated since start: cumulative bytes since the allocator was created (inclusive = with child ' +
+          'tags; frame, pool, heap and count are inclusive). ' +
+          (prev ? `Allocated since frame ${prev.frame}: between the previous snapshot held and this one; ` +
+                   `per frame: that ÷ ${Math.max(1, ctx.frame.frame - prev.frame)} frame(s). ` :
+                  'No previous snapshot held: nothing to subtract. ') +
+          '% budget: the tag budget\'s live bytes in use ÷ its limit.'));
+  const headings = [
+    'Tag', 'Allocated since start: inclusive', 'self', 'frame', 'pool', 'heap', 'count',
+    prev ? `Allocated since frame ${prev.frame}` : 'Allocated since previous', 'per frame',
+    '% budget (live used / limit)'
+  ];
   const rows = table(body, 'tag-table', live ? [...headings, ''] : headings);
   for (const n of nodes) {
     const row = rows.insertRow();
@@ -27,7 +41,10 @@ export function renderTags(ctx: PanelContext): void {
     cell(row, formatBytes(n.inclusive.pool), 'num');
     cell(row, formatBytes(n.inclusive.heap), 'num');
     cell(row, formatCount(n.inclusive.count), 'num');
-    cell(row, formatSignedBytes(n.deltaInclusive), deltaClass(n.deltaInclusive) + ' delta');
+    cell(
+        row, n.deltaInclusive === null ? '—' : formatBytes(n.deltaInclusive),
+        deltaClass(n.deltaInclusive) + ' delta');
+    cell(row, n.perFrame === null ? '—' : formatBytes(n.perFrame), 'num per-frame');
     cell(row, n.budget ? formatPercent(n.budget.percent) : '—', 'num budget-percent');
     if (live) {
       const td = cell(row, '');
