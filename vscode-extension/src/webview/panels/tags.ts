@@ -4,7 +4,19 @@
 import {formatBytes, formatCount, formatPercent} from '../../shared/format';
 import {buildTagTree, flattenTree} from '../../shared/tagTree';
 import type {PanelContext} from '../context';
-import {byId, cell, clear, deltaClass, emptyNote, el, table} from '../dom';
+import {byId, cell, clear, emptyNote, el, table} from '../dom';
+
+/** A header row above the column names grouping them: [text, columns spanned]. */
+function groupHeadings(rows: HTMLTableSectionElement, groups: [string, number][]): void {
+  const head = (rows.parentElement as HTMLTableElement).tHead!.insertRow(0);
+  head.className = 'group-headings';
+  for (const [text, span] of groups) {
+    const th = el('th', text ? 'group' : undefined, text);
+    th.colSpan = span;
+    th.scope = 'colgroup';
+    head.appendChild(th);
+  }
+}
 
 export function renderTags(ctx: PanelContext): void {
   const body = byId('fa-tags-body');
@@ -24,12 +36,14 @@ export function renderTags(ctx: PanelContext): void {
                    `per frame: that ÷ ${Math.max(1, ctx.frame.frame - prev.frame)} frame(s). ` :
                   'No previous snapshot held: nothing to subtract. ') +
           '% budget: the tag budget\'s live bytes in use ÷ its limit.'));
-  const headings = [
-    'Tag', 'Allocated since start: inclusive', 'self', 'frame', 'pool', 'heap', 'count',
-    prev ? `Allocated since frame ${prev.frame}` : 'Allocated since previous', 'per frame',
-    '% budget (live used / limit)'
-  ];
+  const headings =
+      ['Tag', 'inclusive', 'self', 'frame', 'pool', 'heap', 'count', 'total', 'per frame', '% budget (live)'];
   const rows = table(body, 'tag-table', live ? [...headings, ''] : headings);
+  groupHeadings(rows, [
+    ['', 1], ['Allocated since start (cumulative)', 6],
+    [prev ? `Allocated since frame ${prev.frame}` : 'Allocated since previous snapshot', 2],
+    ['', live ? 2 : 1]
+  ]);
   for (const n of nodes) {
     const row = rows.insertRow();
     row.dataset.path = n.path;
@@ -41,9 +55,8 @@ export function renderTags(ctx: PanelContext): void {
     cell(row, formatBytes(n.inclusive.pool), 'num');
     cell(row, formatBytes(n.inclusive.heap), 'num');
     cell(row, formatCount(n.inclusive.count), 'num');
-    cell(
-        row, n.deltaInclusive === null ? '—' : formatBytes(n.deltaInclusive),
-        deltaClass(n.deltaInclusive) + ' delta');
+    // What was allocated in between, not a change in size: no growth/shrink colour.
+    cell(row, n.deltaInclusive === null ? '—' : formatBytes(n.deltaInclusive), 'num delta');
     cell(row, n.perFrame === null ? '—' : formatBytes(n.perFrame), 'num per-frame');
     cell(row, n.budget ? formatPercent(n.budget.percent) : '—', 'num budget-percent');
     if (live) {
