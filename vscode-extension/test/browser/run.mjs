@@ -387,6 +387,18 @@ async function reportFromDemo(browser, demoDir) {
     assert.equal(await page.locator('.lane').count(), newest.threads.length);
     if (names.length > 1) assert.equal(await page.locator('#fa-timeline-body canvas').count(), 1);
   });
+  await check('report (demo run): budget lines only against live bytes', async () => {
+    if (names.length < 2) return;
+    assert.doesNotMatch(await text(page, '#fa-timeline .u-legend'), /budget/);
+    await page.click('#fa-stack-thread');
+    await page.waitForFunction(
+        () => /total live bytes/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
+    const legend = await text(page, '#fa-timeline .u-legend');
+    if (newest.budgets.global) assert.match(legend, /global budget/);
+    await page.click('#fa-stack-tag');
+    await page.waitForFunction(
+        () => /allocated per frame/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
+  });
   await page.screenshot({path: path.join(results, 'report.png'), fullPage: true});
   await check(
       'report (demo run): no console errors, page errors or CSP violations',

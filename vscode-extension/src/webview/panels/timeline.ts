@@ -18,7 +18,7 @@ const TAG_CAPTION =
     'since the previous snapshot ÷ the frames between them. No value (gap) for the first frame held or ' +
     'after a restart. Budget lines are in the thread view: budgets limit live bytes.';
 const THREAD_CAPTION =
-    'Live bytes per thread at each snapshot (frame arena used + pool + heap); dashed: the global budget.';
+    'Live bytes per thread at each snapshot (frame arena used + pool + heap); dashed: the global budget limit, when one is set.';
 
 let chart: uPlot|null = null;
 let chartKey = '';
