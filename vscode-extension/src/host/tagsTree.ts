@@ -1,19 +1,22 @@
-// The "Tags" tree view: buildTagTree of the selected (or newest) frame. Each row shows the tag's
-// inclusive and self bytes, the change since the previous frame and its budget use; the context
+// The "Tags" tree view: buildTagTree of the selected (or newest) frame. Each row shows the bytes the tag
+// allocated since the allocator was created (inclusive and self; snapshot tag figures are cumulative),
+// what it allocated since the previous snapshot and per frame, and its budget's live use; the context
 // menu's "Go to Tag Source" opens the with_tag / push_tag / TagScope naming it.
 import * as vscode from 'vscode';
 
-import {formatBytes, formatCount, formatPercent, formatSignedBytes} from '../shared/format';
+import {formatBytes, formatCount, formatPercent} from '../shared/format';
 
 import type {Snapshot} from '../shared/protocol';
 import {buildTagTree, type TagNode} from '../shared/tagTree';
 
 export const TAG_CONTEXT = 'framealloc.tag';
 
-/** "1.5 MiB / 512 KiB self · Δ +2 KiB · 85.0% of budget" */
+/** "1.5 MiB / 512 KiB self since start · +2 KiB since prev (1 KiB/frame) · 85.0% of budget" */
 export function tagDescription(n: TagNode): string {
-  const parts = [`${formatBytes(n.inclusive.total)} / ${formatBytes(n.self.total)} self`];
-  if (n.deltaInclusive !== null) parts.push(`Δ ${formatSignedBytes(n.deltaInclusive)}`);
+  const parts = [`${formatBytes(n.inclusive.total)} / ${formatBytes(n.self.total)} self since start`];
+  if (n.deltaInclusive !== null && n.perFrame !== null) {
+    parts.push(`+${formatBytes(n.deltaInclusive)} since prev (${formatBytes(n.perFrame)}/frame)`);
+  }
   if (n.budget) parts.push(`${formatPercent(n.budget.percent)} of budget`);
   return parts.join(' · ');
 }
@@ -23,14 +26,17 @@ export function tagTooltip(n: TagNode, frame: number): string {
       formatBytes(k.heap)} in ${formatCount(k.count)} allocations`;
   const lines = [
     `${n.path === '' ? '(untagged)' : n.path} — frame ${frame}`,
-    `inclusive: ${formatBytes(n.inclusive.total)} (${kinds(n.inclusive)})`,
-    `self: ${formatBytes(n.self.total)} (${kinds(n.self)})`,
-    n.deltaInclusive === null ? 'no previous frame' :
-                                `since the previous frame: ${formatSignedBytes(n.deltaInclusive)}`,
+    `allocated since the allocator was created, inclusive: ${formatBytes(n.inclusive.total)} (${
+        kinds(n.inclusive)})`,
+    `allocated since start, self: ${formatBytes(n.self.total)} (${kinds(n.self)})`,
+    n.deltaInclusive === null || n.perFrame === null ?
+        'allocated since the previous snapshot: unknown (no previous snapshot, or the program restarted)' :
+        `allocated since the previous snapshot: ${formatBytes(n.deltaInclusive)} (${
+            formatBytes(n.perFrame)} per frame)`,
   ];
   if (n.budget) {
     lines.push(
-        `budget: ${formatBytes(n.budget.used)} used, ${formatBytes(n.budget.peak)} peak of ` +
+        `budget (live bytes): ${formatBytes(n.budget.used)} used, ${formatBytes(n.budget.peak)} peak of ` +
         `${formatBytes(n.budget.limit)} (${formatPercent(n.budget.percent)})`);
   }
   return lines.join('\n');

@@ -30,10 +30,10 @@ export interface FrameDiff {
   from: number;
   to: number;
   summary: Record<keyof SnapshotSummary, Delta>&{duration_us: Delta};
-  /** Inclusive totals per tag path, largest absolute change first. */
+  /** Cumulative inclusive bytes per tag path (delta = allocated between a and b), largest change first. */
   tags: TagDelta[];
   threads: ThreadDelta[];
-  /** Bytes per site, largest absolute change first. */
+  /** Cumulative requested bytes per site (delta = requested between a and b), largest change first. */
   sites: SiteDelta[];
 }
 

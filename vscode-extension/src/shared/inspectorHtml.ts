@@ -67,8 +67,10 @@ export function inspectorHtml(o: InspectorHtmlOptions): string {
       `<script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>`;
   const stackToggle = `
   <div class="toolbar" role="group" aria-label="Stack the timeline by">
-    <button type="button" class="toggle" id="fa-stack-tag" aria-pressed="true">By tag</button>
-    <button type="button" class="toggle" id="fa-stack-thread" aria-pressed="false">By thread</button>
+    <button type="button" class="toggle" id="fa-stack-tag" aria-pressed="true"
+      title="Bytes allocated per frame by each top-level tag">By tag: allocated per frame</button>
+    <button type="button" class="toggle" id="fa-stack-thread" aria-pressed="false"
+      title="Live bytes per thread: frame used + pool + heap">By thread: live bytes</button>
     <span class="hint">click a frame to select it</span>
   </div>`;
   const compareControls = `

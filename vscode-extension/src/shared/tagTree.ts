@@ -1,6 +1,7 @@
-// Builds the tag hierarchy from a snapshot's flat tag list. Snapshot tag figures are EXCLUSIVE
-// (bytes attributed while exactly that path was current, see runtime tags.hpp); the tree adds
-// inclusive sums, the delta against the previous frame and the tag's budget.
+// Builds the tag hierarchy from a snapshot's flat tag list. Snapshot tag figures are CUMULATIVE since
+// the allocator was created and EXCLUSIVE (bytes allocated while exactly that path was current, see
+// runtime tags.hpp); the tree adds inclusive sums, what was allocated since the previous snapshot (and
+// per frame) and the tag's budget, whose `used` is live bytes.
 import type {Snapshot, SnapshotTag} from './protocol';
 import {percentOf} from './format';
 
@@ -19,8 +20,13 @@ export interface TagNode {
   children: TagNode[];
   self: KindBytes;
   inclusive: KindBytes;
-  /** Inclusive total minus the previous frame's inclusive total for the same path; null without one. */
+  /**
+   * Bytes allocated (inclusive) between the previous snapshot and this one: the growth of the cumulative
+   * figure. Null without a previous snapshot or when the program restarted in between.
+   */
   deltaInclusive: number|null;
+  /** deltaInclusive / max(1, frames between the two snapshots); null when deltaInclusive is. */
+  perFrame: number|null;
   budget: {limit: number; used: number; peak: number; percent: number}|null;
 }
 
@@ -83,6 +89,26 @@ export function flattenTree(roots: TagNode[]): TagNode[] {
   return out;
 }
 
+/** Cumulative bytes per exact tag path (exclusive figures, as the snapshot reports them). */
+function cumulativeByPath(s: Snapshot): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of s.tags) out.set(t.path, (out.get(t.path) ?? 0) + bytesOf(t).total);
+  return out;
+}
+
+/**
+ * True when `b` cannot follow `a` in one run of the program: its frame number or any tag's cumulative
+ * bytes went back (a tag vanishing counts as going back to zero), i.e. the program restarted.
+ */
+export function restartedBetween(a: Snapshot, b: Snapshot): boolean {
+  if (b.frame < a.frame) return true;
+  const after = cumulativeByPath(b);
+  for (const [path, bytes] of cumulativeByPath(a)) {
+    if ((after.get(path) ?? 0) < bytes) return true;
+  }
+  return false;
+}
+
 export function buildTagTree(s: Snapshot, previous?: Snapshot): TagNode[] {
   const nodes = new Map<string, TagNode>();
   const roots: TagNode[] = [];
@@ -99,6 +125,7 @@ export function buildTagTree(s: Snapshot, previous?: Snapshot): TagNode[] {
       self: zeroBytes(),
       inclusive: zeroBytes(),
       deltaInclusive: null,
+      perFrame: null,
       budget: null,
     };
     nodes.set(path, node);
@@ -117,11 +144,13 @@ export function buildTagTree(s: Snapshot, previous?: Snapshot): TagNode[] {
   }
   roots.forEach(sumInclusive);
 
-  if (previous) {
+  if (previous && !restartedBetween(previous, s)) {
+    // A path the previous snapshot lacks had allocated nothing yet (tags are listed once they allocate).
     const before = indexTree(buildTagTree(previous));
+    const gap = Math.max(1, s.frame - previous.frame);
     for (const [path, node] of nodes) {
-      const old = before.get(path);
-      node.deltaInclusive = old ? node.inclusive.total - old.inclusive.total : null;
+      node.deltaInclusive = node.inclusive.total - (before.get(path)?.inclusive.total ?? 0);
+      node.perFrame = node.deltaInclusive / gap;
     }
   }
   sortTree(roots);

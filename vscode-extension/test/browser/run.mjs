@@ -132,16 +132,29 @@ async function webviewTests(browser) {
     assert.equal(await text(page, '#fa-duration'), '16.48 ms');
     assert.equal(await text(page, '#fa-mode'), 'live');
   });
-  await check('tag tree rows: inclusive, self, delta vs previous frame, % of budget', async () => {
-    const rows =
-        await page.locator('.tag-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
-    assert.deepEqual(rows, ['render', 'render::draw_lists', 'ai', 'ai::pathfinding']);
-    assert.equal(await text(page, 'tr[data-path="render"] .inclusive'), '10 MiB');
-    assert.equal(await text(page, 'tr[data-path="render"] .self'), '0 B');
-    assert.equal(await text(page, 'tr[data-path="ai"] .inclusive'), '1.8 MiB');
-    assert.equal(await text(page, 'tr[data-path="render"] .delta'), '+5 MiB');
-    assert.equal(await text(page, 'tr[data-path="ai::pathfinding"] .budget-percent'), '75.0%');
-  });
+  await check(
+      'tag tree rows: allocated since start, since the previous snapshot, per frame, % of budget',
+      async () => {
+        const rows =
+            await page.locator('.tag-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
+        assert.deepEqual(rows, ['render', 'render::draw_lists', 'ai', 'ai::pathfinding']);
+        assert.equal(await text(page, 'tr[data-path="render"] .inclusive'), '10 MiB');
+        assert.equal(await text(page, 'tr[data-path="render"] .self'), '0 B');
+        assert.equal(await text(page, 'tr[data-path="ai"] .inclusive'), '1.8 MiB');
+        // Frame 18421 allocated 1/128 of the example's cumulative figures: render 2 MiB/128 + 8 MiB/128.
+        assert.equal(await text(page, 'tr[data-path="render"] .delta'), '80 KiB');
+        assert.equal(await text(page, 'tr[data-path="render"] .per-frame'), '80 KiB');
+        assert.equal(await text(page, 'tr[data-path="ai"] .delta'), '14.8 KiB');
+        // The live budget figure (768 KiB of 1 MiB), not the cumulative bytes.
+        assert.equal(await text(page, 'tr[data-path="ai::pathfinding"] .budget-percent'), '75.0%');
+        const groups = await page.locator('.tag-table tr.group-headings th').allTextContents();
+        assert.deepEqual(
+            groups, ['', 'Allocated since start (cumulative)', 'Allocated since frame 18420', '']);
+        const headings = await page.locator('.tag-table thead tr:not(.group-headings) th').allTextContents();
+        assert.deepEqual(
+            headings.slice(1, 10),
+            ['inclusive', 'self', 'frame', 'pool', 'heap', 'count', 'total', 'per frame', '% budget (live)']);
+      });
   await check('budget bars show percentages and colour classes', async () => {
     const tagBar = page.locator('.budget[data-kind="tag"][data-key="ai::pathfinding"]');
     assert.equal(await tagBar.locator('.budget-percent').textContent(), '75.0%');
@@ -177,9 +190,14 @@ async function webviewTests(browser) {
     await page.waitForFunction(() => document.querySelector('#fa-compare-a')?.value === '18420');
     assert.equal(await text(page, '.diff-summary tr[data-key="total_bytes"] .delta'), '+7 MiB');
     assert.equal(await text(page, '.diff-summary tr[data-key="total_bytes"] .a'), '7 MiB');
-    assert.equal(await text(page, '.diff-tags tr[data-key="render::draw_lists"] .delta'), '+5 MiB');
+    // Tags and sites are cumulative: B − A is what was allocated (requested) between the two frames.
+    assert.equal(await text(page, '.diff-tags tr[data-key="render::draw_lists"] .delta'), '+80 KiB');
+    assert.equal(await text(page, '.diff-tags tr[data-key="render::draw_lists"] .b'), '10 MiB');
+    assert.deepEqual(
+        (await page.locator('.diff-tags th').allTextContents()).slice(1),
+        ['A: allocated since start', 'B: allocated since start', 'allocated between A and B']);
     assert.equal(
-        await text(page, '.diff-sites tr[data-key="src/render/draw_list.cpp:57:heap"] .delta'), '+4 MiB');
+        await text(page, '.diff-sites tr[data-key="src/render/draw_list.cpp:57:heap"] .delta'), '+64 KiB');
     // Choosing A in the page recomputes the diff: 18410 was the 3x spike, so B − A is negative.
     await page.selectOption('#fa-compare-a', '18410');
     await page.waitForFunction(
@@ -191,6 +209,35 @@ async function webviewTests(browser) {
     assert.equal(await page.getAttribute('#fa-timeline-body', 'data-peak'), '18410');
     assert.equal(await page.getAttribute('#fa-timeline-body', 'data-spikes'), '18410');
     assert.match(await text(page, '#fa-timeline .u-legend'), /render/);
+    assert.match(await text(page, '#fa-timeline .u-legend'), /total allocated per frame/);
+    assert.equal(await page.getAttribute('#fa-timeline-body', 'data-unit'), 'allocated per frame');
+    // Budgets limit live bytes: no budget line against a per-frame rate.
+    assert.doesNotMatch(await text(page, '#fa-timeline .u-legend'), /budget/);
+    // Hovering the newest frame shows what it allocated: render 80 KiB, ai 14.75 KiB, total 94.75 KiB.
+    await page.locator('#fa-timeline .u-over').scrollIntoViewIfNeeded();
+    const box = await page.locator('#fa-timeline .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+    const legend = async () =>
+        Object.fromEntries(await page.locator('#fa-timeline .u-legend tr')
+                               .evaluateAll(
+                                   (trs) => trs.map(
+                                       (tr) =>
+                                           [tr.querySelector('.u-label')?.textContent,
+                                            tr.querySelector('.u-value')?.textContent])));
+    await page.waitForFunction(
+        () => /18,?421/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
+    const last = await legend();
+    assert.equal(last.render, '80 KiB');
+    assert.equal(last.ai, '14.8 KiB');
+    assert.equal(last['total allocated per frame'], '94.8 KiB');
+    // The first frame held has no predecessor: no value rather than its whole cumulative figure.
+    await page.mouse.move(box.x + 1, box.y + box.height / 2);
+    await page.waitForFunction(
+        () => /18,?401/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
+    const first = await legend();
+    assert.equal(first.render, '—');
+    assert.equal(first['total allocated per frame'], '—');
+    await page.mouse.move(0, 0);
   });
   // The screenshot for the docs: frame 18421 with deltas against 18420 and A/B = 18410 / 18421.
   await page.screenshot({path: path.join(results, 'inspector.png'), fullPage: true});
@@ -205,7 +252,8 @@ async function webviewTests(browser) {
     const next = {...frames[frames.length - 1], frame: 18422};
     await send({type: 'snapshot', snapshot: next});
     await page.waitForFunction(() => document.querySelector('#fa-frame-number')?.textContent === '18422');
-    assert.equal(await text(page, 'tr[data-path="render"] .delta'), '±0 B');
+    // Same cumulative figures one frame later: nothing was allocated in between.
+    assert.equal(await text(page, 'tr[data-path="render"] .delta'), '0 B');
   });
   await check('snapshot text is shown as text, never parsed as HTML', async () => {
     const evil = '<img src=x id=injected>';
@@ -225,6 +273,9 @@ async function webviewTests(browser) {
     await page.waitForFunction(
         () => /main #1/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
     assert.equal(await page.getAttribute('#fa-stack-thread', 'aria-pressed'), 'true');
+    assert.equal(await page.getAttribute('#fa-timeline-body', 'data-unit'), 'live bytes');
+    assert.match(await text(page, '#fa-timeline .u-legend'), /total live bytes/);
+    await page.screenshot({path: path.join(results, 'inspector-threads.png'), fullPage: true});
     await page.click('#fa-stack-tag');
     // The chart is rebuilt on the next animation frame; wait for it before measuring it below.
     await page.waitForSelector('#fa-stack-tag[aria-pressed="true"]');
@@ -335,6 +386,18 @@ async function reportFromDemo(browser, demoDir) {
       assert.equal(await page.locator(`tr[data-path="${p}"]`).count(), 1, `tag row ${p}`);
     assert.equal(await page.locator('.lane').count(), newest.threads.length);
     if (names.length > 1) assert.equal(await page.locator('#fa-timeline-body canvas').count(), 1);
+  });
+  await check('report (demo run): budget lines only against live bytes', async () => {
+    if (names.length < 2) return;
+    assert.doesNotMatch(await text(page, '#fa-timeline .u-legend'), /budget/);
+    await page.click('#fa-stack-thread');
+    await page.waitForFunction(
+        () => /total live bytes/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
+    const legend = await text(page, '#fa-timeline .u-legend');
+    if (newest.budgets.global) assert.match(legend, /global budget/);
+    await page.click('#fa-stack-tag');
+    await page.waitForFunction(
+        () => /allocated per frame/.test(document.querySelector('#fa-timeline .u-legend')?.textContent));
   });
   await page.screenshot({path: path.join(results, 'report.png'), fullPage: true});
   await check(

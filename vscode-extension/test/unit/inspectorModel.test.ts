@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 
 import {escapeJsonForScript, inspectorHtml} from '../../src/shared/inspectorHtml';
 import {isSnapshot, parseHostMessage} from '../../src/webview/messages';
-import {buildTimeline, findSpikes, MAX_LAYERS, peakIndex, stack} from '../../src/webview/series';
+import {buildTimeline, findSpikes, MAX_LAYERS, peakIndex, perFrameByTopTag, restartedBetween, stack} from '../../src/webview/series';
 import {applyMessage, comparePair, currentFrame, initialState, previousFrame} from '../../src/webview/state';
 
 import {example, snapshot, tag} from './inspectorFixtures';
@@ -64,29 +64,69 @@ describe('inspector state', () => {
 });
 
 describe('timeline series', () => {
-  it('stacks top-level tags and threads per frame', () => {
-    const f1 = snapshot(1, {tags: [tag('a', 10), tag('a::x', 5), tag('b', 1)]});
-    const f2 = snapshot(2, {tags: [tag('b', 20)]});
-    const t = buildTimeline([f1, f2], 'tag');
-    expect(t.frames).toEqual([1, 2]);
-    expect(t.layers).toEqual([{label: 'b', values: [1, 20]}, {label: 'a', values: [15, 0]}]);
-    expect(stack(t.layers)).toEqual([[1, 20], [16, 20]]);
+  it('plots bytes allocated per frame per top-level tag from cumulative counters', () => {
+    // Two frames 10 apart with cumulative bytes 1000 and 6000: 500 allocated per frame.
+    const f1 = snapshot(10, {tags: [tag('a', 600), tag('a::x', 400), tag('b', 100)]});
+    const f2 = snapshot(20, {tags: [tag('a', 3600), tag('a::x', 2400), tag('b', 300)]});
+    const f3 = snapshot(21, {tags: [tag('a', 3700), tag('a::x', 2400), tag('b', 300), tag('c', 50)]});
+    const t = buildTimeline([f1, f2, f3], 'tag');
+    expect(t.unit).toBe('allocated per frame');
+    expect(t.frames).toEqual([10, 20, 21]);
+    expect(t.layers).toEqual([
+      {label: 'a', values: [null, 500, 100]},
+      {label: 'c', values: [null, 0, 50]},
+      {label: 'b', values: [null, 20, 0]},
+    ]);
+    expect(t.totals).toEqual([null, 520, 150]);
+    expect(stack(t.layers)).toEqual([[null, 500, 100], [null, 500, 150], [null, 520, 150]]);
+  });
+  it('gives the first frame and a frame after a counter decrease no value', () => {
+    const run1 = [snapshot(5, {tags: [tag('a', 100)]}), snapshot(6, {tags: [tag('a', 300)]})];
+    // The program restarted: frame numbers and counters went back.
+    const run2 = [snapshot(1, {tags: [tag('a', 40)]}), snapshot(3, {tags: [tag('a', 100)]})];
+    const t = buildTimeline([...run1, ...run2], 'tag');
+    expect(t.layers).toEqual([{label: 'a', values: [null, 200, null, 30]}]);
+    expect(t.totals).toEqual([null, 200, null, 30]);
+    // A counter going back with a growing frame number is a restart too; so is a tag vanishing.
+    expect(restartedBetween(snapshot(5, {tags: [tag('a', 100)]}), snapshot(9, {tags: [tag('a', 99)]})))
+        .toBe(true);
+    expect(restartedBetween(snapshot(5, {tags: [tag('a::x', 1)]}), snapshot(9, {tags: [tag('b', 9)]})))
+        .toBe(true);
+    expect(restartedBetween(snapshot(5, {tags: [tag('a', 1)]}), snapshot(5, {tags: [tag('a', 1)]})))
+        .toBe(false);
+    const dropped =
+        perFrameByTopTag([snapshot(5, {tags: [tag('a', 100)]}), snapshot(9, {tags: [tag('a', 99)]})]);
+    expect(dropped.get('a')).toEqual([null, null]);
+  });
+  it('divides by at least one frame when two snapshots share a frame number', () => {
+    const t =
+        buildTimeline([snapshot(7, {tags: [tag('a', 10)]}), snapshot(7, {tags: [tag('a', 25)]})], 'tag');
+    expect(t.layers[0].values).toEqual([null, 15]);
+  });
+  it('stacks live bytes by thread against the live total', () => {
     const g = example('game_three_threads');
     const byThread = buildTimeline([g], 'thread');
+    expect(byThread.unit).toBe('live bytes');
     expect(byThread.layers[0]).toEqual({label: 'main #1', values: [1048576 + 8388608]});
+    expect(byThread.totals).toEqual([g.summary.total_bytes]);
   });
   it('merges layers beyond the limit into "other"', () => {
-    const tags = Array.from({length: MAX_LAYERS + 3}, (_, i) => tag(`t${i}`, 100 - i));
-    const t = buildTimeline([snapshot(1, {tags})], 'tag');
+    const tags = (k: number) => Array.from({length: MAX_LAYERS + 3}, (_, i) => tag(`t${i}`, k * (100 - i)));
+    const t = buildTimeline([snapshot(1, {tags: tags(1)}), snapshot(2, {tags: tags(2)})], 'tag');
     expect(t.layers).toHaveLength(MAX_LAYERS + 1);
-    expect(t.layers[MAX_LAYERS]).toEqual({label: 'other', values: [100 - 8 + 100 - 9 + 100 - 10]});
+    expect(t.layers[0]).toEqual({label: 't0', values: [null, 100]});
+    expect(t.layers[MAX_LAYERS]).toEqual({label: 'other', values: [null, 100 - 8 + 100 - 9 + 100 - 10]});
   });
-  it('finds spikes above 1.5x the moving median and the peak', () => {
+  it('finds spikes above 1.5x the moving median and the peak, skipping frames without a value', () => {
     expect(findSpikes([10, 10, 10, 16, 10, 14, 10])).toEqual([3]);
     expect(findSpikes([0, 0, 5])).toEqual([]);
     expect(findSpikes([10, 100, 100, 100, 100], 3)).toEqual([1, 2]);
+    expect(findSpikes([null, 10, null, 10, 16])).toEqual([4]);
+    expect(findSpikes([null, null])).toEqual([]);
     expect(peakIndex([1, 5, 5, 2])).toBe(1);
+    expect(peakIndex([null, 3, null, 9, 4])).toBe(3);
     expect(peakIndex([])).toBe(-1);
+    expect(peakIndex([null, null])).toBe(-1);
     expect(peakIndex([7, 7, 7])).toBe(-1);
   });
 });

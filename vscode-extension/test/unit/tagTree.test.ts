@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 
-import {buildTagTree, flattenTree, indexTree, UNTAGGED_NAME} from '../../src/shared/tagTree';
+import {buildTagTree, flattenTree, indexTree, restartedBetween, UNTAGGED_NAME} from '../../src/shared/tagTree';
 
 import {example, snapshot, tag} from './inspectorFixtures';
 
@@ -46,7 +46,7 @@ describe('buildTagTree on the schema example', () => {
   });
 
   it('has no deltas without a previous frame', () => {
-    expect(flattenTree(roots).every((n) => n.deltaInclusive === null)).toBe(true);
+    expect(flattenTree(roots).every((n) => n.deltaInclusive === null && n.perFrame === null)).toBe(true);
   });
 });
 
@@ -72,13 +72,38 @@ describe('buildTagTree on hand-built frames', () => {
     ]);
   });
 
-  it('computes inclusive deltas against the previous frame, null for new paths', () => {
-    const before = snapshot(1, {tags: [tag('a', 100), tag('a::b', 50)]});
-    const after = snapshot(2, {tags: [tag('a', 80), tag('a::b', 90), tag('c', 5)]});
+  it('derives what was allocated since the previous snapshot and per frame from cumulative figures', () => {
+    // Frames 10 apart, cumulative "a" inclusive 1000 → 6000: 5000 allocated between, 500 per frame.
+    const before = snapshot(10, {tags: [tag('a', 600), tag('a::b', 400)]});
+    const after = snapshot(20, {tags: [tag('a', 3600), tag('a::b', 2400), tag('c', 50)]});
     const index = indexTree(buildTagTree(after, before));
-    expect(index.get('a')!.deltaInclusive).toBe(170 - 150);
-    expect(index.get('a::b')!.deltaInclusive).toBe(40);
-    expect(index.get('c')!.deltaInclusive).toBeNull();
+    expect(index.get('a')!.deltaInclusive).toBe(5000);
+    expect(index.get('a')!.perFrame).toBe(500);
+    expect(index.get('a::b')!.deltaInclusive).toBe(2000);
+    expect(index.get('a::b')!.perFrame).toBe(200);
+    // A path first seen now had allocated nothing before: all of it is new.
+    expect(index.get('c')!.deltaInclusive).toBe(50);
+    expect(index.get('c')!.perFrame).toBe(5);
+  });
+
+  it('has no per-frame figures across a restart (frame or counter went back)', () => {
+    const before = snapshot(10, {tags: [tag('a', 600)]});
+    for (const after of [snapshot(4, {tags: [tag('a', 900)]}), snapshot(12, {tags: [tag('a', 100)]})]) {
+      const a = indexTree(buildTagTree(after, before)).get('a')!;
+      expect(a.deltaInclusive).toBeNull();
+      expect(a.perFrame).toBeNull();
+    }
+    expect(restartedBetween(before, snapshot(12, {tags: [tag('a', 600)]}))).toBe(false);
+  });
+
+  it('takes the budget percentage from the live used figure, not the cumulative bytes', () => {
+    const s = snapshot(1, {
+      tags: [tag('a', 50000)],
+      budgets: {tags: [{tag: 'a', limit: 1000, used: 250, peak: 400}], threads: []}
+    });
+    const a = indexTree(buildTagTree(s)).get('a')!;
+    expect(a.inclusive.total).toBe(50000);
+    expect(a.budget).toEqual({limit: 1000, used: 250, peak: 400, percent: 25});
   });
 
   it('creates a node for a budgeted tag that allocated nothing', () => {

@@ -1,4 +1,6 @@
 // A/B comparison of two held frames: summary, tag, thread and site deltas (B − A) from diffFrames.
+// Tag and site figures are cumulative, so their A and B columns are "allocated since start" and the
+// difference is what was allocated between the two frames; summary and thread bytes are live.
 import {formatBytes, formatCount, formatDuration, formatSignedBytes, formatSignedCount} from '../../shared/format';
 import {type Delta, diffFrames} from '../../shared/frameDiff';
 import type {PanelContext} from '../context';
@@ -56,7 +58,7 @@ export function renderCompare(ctx: PanelContext): void {
   const d = diffFrames(a, b);
 
   body.appendChild(el('h3', undefined, `Summary: frame ${a.frame} → ${b.frame}`));
-  const summary = table(body, 'diff-table diff-summary', ['', 'A', 'B', 'Δ']);
+  const summary = table(body, 'diff-table diff-summary', ['live bytes / counts since start', 'A', 'B', 'Δ']);
   deltaRow(summary, 'total_bytes', 'Total', d.summary.total_bytes, bytes);
   deltaRow(summary, 'frame_bytes', 'Frame arena', d.summary.frame_bytes, bytes);
   deltaRow(summary, 'pool_bytes', 'Pool', d.summary.pool_bytes, bytes);
@@ -68,15 +70,21 @@ export function renderCompare(ctx: PanelContext): void {
       summary, 'duration_us', 'Duration', d.summary.duration_us,
       [formatDuration, (n) => (n > 0 ? '+' : '') + formatDuration(n)]);
 
-  const section = (title: string, rows: {key: string; label: string; d: Delta}[]) => {
-    body.appendChild(el('h3', undefined, title));
-    if (rows.length === 0) return emptyNote(body, 'none in either frame');
-    const t = table(body, `diff-table diff-${title.toLowerCase()}`, [title.slice(0, -1), 'A', 'B', 'Δ']);
-    rows.slice(0, MAX_ROWS).forEach((r) => deltaRow(t, r.key, r.label, r.d, bytes));
-  };
-  section('Tags', d.tags.map((t) => ({key: t.path, label: t.path || '(untagged)', d: t})));
+  const cumulative = ['A: allocated since start', 'B: allocated since start', 'allocated between A and B'];
+  const section =
+      (title: string, heading: string, columns: string[], rows: {key: string; label: string; d: Delta}[]) => {
+        body.appendChild(el('h3', undefined, heading));
+        if (rows.length === 0) return emptyNote(body, 'none in either frame');
+        const t = table(body, `diff-table diff-${title.toLowerCase()}`, [title.slice(0, -1), ...columns]);
+        rows.slice(0, MAX_ROWS).forEach((r) => deltaRow(t, r.key, r.label, r.d, bytes));
+      };
   section(
-      'Threads',
+      'Tags', 'Tags: bytes allocated (inclusive, cumulative)', cumulative,
+      d.tags.map((t) => ({key: t.path, label: t.path || '(untagged)', d: t})));
+  section(
+      'Threads', 'Threads: live bytes (frame used + pool + heap)', ['A', 'B', 'Δ'],
       d.threads.map((t) => ({key: String(t.index), label: `${t.name || 'thread'} #${t.index}`, d: t})));
-  section('Sites', d.sites.map((s) => ({key: s.key, label: `${s.file}:${s.line} (${s.kind})`, d: s})));
+  section(
+      'Sites', 'Sites: requested bytes (cumulative)', cumulative,
+      d.sites.map((s) => ({key: s.key, label: `${s.file}:${s.line} (${s.kind})`, d: s})));
 }

@@ -1,5 +1,5 @@
-// Allocation sites ranked by bytes; in VS Code a site opens its source line, in the report the
-// location is shown as text.
+// Allocation sites ranked by bytes requested since the allocator was created (snapshot site figures
+// are cumulative); in VS Code a site opens its source line, in the report the location is text.
 import {formatBytes, formatCount, formatPercent, percentOf} from '../../shared/format';
 import type {SnapshotSite} from '../../shared/protocol';
 import type {PanelContext} from '../context';
@@ -22,8 +22,13 @@ export function renderSites(ctx: PanelContext): void {
     return;
   }
   const total = ranked.reduce((sum, s) => sum + s.bytes, 0);
-  const rows =
-      table(body, 'site-table', ['#', 'Location', 'Function', 'Tag', 'Kind', 'Count', 'Bytes', 'Share'], 5);
+  const rows = table(
+      body, 'site-table',
+      [
+        '#', 'Location', 'Function', 'Tag', 'Kind', 'Count since start', 'Bytes requested since start',
+        'Share'
+      ],
+      5);
   ranked.slice(0, MAX_SITES).forEach((s, i) => {
     const row = rows.insertRow();
     row.dataset.site = `${s.file}:${s.line}:${s.kind}`;

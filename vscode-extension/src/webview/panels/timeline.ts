@@ -1,17 +1,24 @@
-// Timeline: bytes per frame stacked by top-level tag or by thread (uPlot), the total, budget lines,
-// the peak frame and spikes (frames above 1.5x the moving median). Clicking selects a frame.
+// Timeline (uPlot): bytes allocated per frame stacked by top-level tag, or live bytes stacked by thread
+// with the global budget; the total, the peak frame and spikes (frames above 1.5x the moving median).
+// Clicking selects a frame.
 import uPlot from 'uplot';
 
 import {formatBytes} from '../../shared/format';
 
 import type {PanelContext} from '../context';
 import {byId, clear, el} from '../dom';
-import {buildTimeline, findSpikes, peakIndex, stack} from '../series';
+import {buildTimeline, findSpikes, peakIndex, stack, type Values} from '../series';
 import {frameIndex} from '../state';
 
 const PALETTE =
     ['#4e9bd6', '#e0a43a', '#5cb87a', '#c76fd0', '#d65c5c', '#46b8b0', '#a3a948', '#8c8cd9', '#999999'];
 const HEIGHT = 240;
+const TAG_CAPTION =
+    'Bytes allocated per frame by each top-level tag: the growth of its cumulative counters ' +
+    'since the previous snapshot ÷ the frames between them. No value (gap) for the first frame held or ' +
+    'after a restart. Budget lines are in the thread view: budgets limit live bytes.';
+const THREAD_CAPTION =
+    'Live bytes per thread at each snapshot (frame arena used + pool + heap); dashed: the global budget limit, when one is set.';
 
 let chart: uPlot|null = null;
 let chartKey = '';
@@ -105,6 +112,7 @@ export function renderTimeline(ctx: PanelContext): void {
   chartKey = key;
 
   const t = buildTimeline(frames, stackBy);
+  body.dataset.unit = t.unit;
   const spikes = findSpikes(t.totals);
   const peak = peakIndex(t.totals);
   body.dataset.spikes = spikes.map((i) => t.frames[i]).join(',');
@@ -117,7 +125,7 @@ export function renderTimeline(ctx: PanelContext): void {
   const fg = cssVar('--fa-fg', '#cccccc');
   const grid = cssVar('--fa-grid', 'rgba(128,128,128,0.25)');
   const series: uPlot.Series[] = [{label: 'frame'}];
-  const data: (number|null)[][] = [t.frames];
+  const data: Values[] = [t.frames];
   const stacked = stack(t.layers);
   // Top of the stack first: each layer is filled down to zero and the next (lower) one paints over it.
   for (let k = t.layers.length - 1; k >= 0; k--) {
@@ -129,16 +137,16 @@ export function renderTimeline(ctx: PanelContext): void {
       fill: withAlpha(color, 'b0'),
       width: 1,
       points: {show: false},
-      value: (_u, _v, _s, i) => (i === null ? '' : formatBytes(raw[i]))
+      value: (_u, _v, _s, i) => (i === null || raw[i] === null ? '—' : formatBytes(raw[i] as number))
     });
     data.push(stacked[k]);
   }
   series.push({
-    label: 'total',
+    label: stackBy === 'tag' ? 'total allocated per frame' : 'total live bytes',
     stroke: fg,
     width: 1.5,
     points: {show: false},
-    value: (_u, v) => (v === null ? '' : formatBytes(v))
+    value: (_u, v) => (v === null ? '—' : formatBytes(v))
   });
   data.push(t.totals);
 
@@ -155,15 +163,10 @@ export function renderTimeline(ctx: PanelContext): void {
     });
     data.push(values);
   };
-  budgetLine('global budget', frames.map((f) => f.budgets.global?.limit ?? null), '#e05252');
-  if (stackBy === 'tag') {
-    const rootBudgets = new Set(frames.flatMap((f) => f.budgets.tags.map((b) => b.tag))
-                                    .filter((tag) => tag !== '' && !tag.includes('::')));
-    for (const tag of rootBudgets) {
-      budgetLine(
-          `${tag} budget`, frames.map((f) => f.budgets.tags.find((b) => b.tag === tag)?.limit ?? null),
-          '#d98c2b');
-    }
+  // Budgets limit LIVE bytes: only the thread view (live bytes) can be read against them. Bytes
+  // allocated per frame are a rate, so the tag view draws no budget line (the Budgets panel has them).
+  if (stackBy === 'thread') {
+    budgetLine('global budget', frames.map((f) => f.budgets.global?.limit ?? null), '#e05252');
   }
   // Spikes first as larger rings, then the peak as a smaller dot: both stay visible on the same frame.
   const spikeSet = new Set(spikes);
@@ -186,13 +189,14 @@ export function renderTimeline(ctx: PanelContext): void {
         series,
         axes: [
           {...axis, label: 'frame'},
-          {...axis, size: 70, values: (_u, ticks) => ticks.map((v) => formatBytes(v))},
+          {...axis, size: 80, label: t.unit, values: (_u, ticks) => ticks.map((v) => formatBytes(v))},
         ],
         cursor: {drag: {x: false, y: false}},
         legend: {live: true},
         plugins: [selectionPlugin()],
       },
       data as uPlot.AlignedData, body);
+  body.appendChild(el('p', 'hint timeline-caption', stackBy === 'tag' ? TAG_CAPTION : THREAD_CAPTION));
   const plot = chart;
   plot.over.addEventListener('click', () => {
     const i = plot.cursor.idx;
