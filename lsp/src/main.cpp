@@ -77,6 +77,13 @@ void worker(BlockingQueue<AnalysisJob>& jobs, BlockingQueue<Event>& events) {
     r.version = job->version;
     r.text = job->text;
     r.progress_token = job->progress_token;
+    r.serial = job->serial;
+    if (job->cancel->load()) {  // cancelled while queued: never started
+      r.cancelled = true;
+      events.push(std::move(r));
+      continue;
+    }
+    job->request.cancelled = [flag = job->cancel] { return flag->load(); };
     if (!job->progress_token.empty()) {
       job->request.on_progress = [&events, token = job->progress_token](std::size_t i, std::size_t n,
                                                                         const std::string& file) {
@@ -85,6 +92,8 @@ void worker(BlockingQueue<AnalysisJob>& jobs, BlockingQueue<Event>& events) {
     }
     try {
       r.report = fa::check::analyze(job->request);
+    } catch (const fa::check::Cancelled&) {
+      r.cancelled = true;
     } catch (const std::exception& e) {
       r.error = e.what();
     }
@@ -100,6 +109,12 @@ bool process_alive(long pid) {
 
 int main() {
   ::signal(SIGPIPE, SIG_IGN);
+  try {
+    fa::lsp::snapshot_validator();  // a schema the validator cannot fully enforce: refuse to start
+  } catch (const std::exception& e) {
+    log_line(std::string("cannot validate snapshots against the embedded schema: ") + e.what());
+    return 2;
+  }
   std::ios::sync_with_stdio(false);  // large reads from std::cin without per-character C stdio calls
   BlockingQueue<Event> events;
   BlockingQueue<std::string> output;
