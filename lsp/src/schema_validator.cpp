@@ -194,37 +194,43 @@ const json& SchemaValidator::resolve(const std::string& ref) const {
                           "\": only #/$defs/<name> references to existing definitions are supported");
 }
 
+std::string SchemaValidator::Path::pointer() const {
+  std::string tail = key != nullptr ? "/" + escape_pointer(*key) : "/" + std::to_string(index);
+  return parent != nullptr ? parent->pointer() + tail : tail;
+}
+
 std::string SchemaValidator::validate(const json& instance) const {
   std::string error;
-  valid(root_, instance, "", error);
+  valid(root_, instance, nullptr, error);
   return error;
 }
 
-bool SchemaValidator::valid(const json& schema, const json& value, const std::string& path,
+bool SchemaValidator::valid(const json& schema, const json& value, const Path* path,
                             std::string& error) const {
   if (schema.is_boolean()) {
     if (schema.get<bool>()) return true;
-    error = (path.empty() ? "/" : path) + ": not allowed here";
+    error = (path == nullptr ? "/" : path->pointer()) + ": not allowed here";
     return false;
   }
   return valid_keywords(schema, value, path, error);
 }
 
-bool SchemaValidator::valid_keywords(const json& schema, const json& value, const std::string& path,
+bool SchemaValidator::valid_keywords(const json& schema, const json& value, const Path* path,
                                      std::string& error) const {
-  const std::string where = path.empty() ? "/" : path;
   auto fail = [&](const std::string& why) {
-    error = where + ": " + why;
+    error = (path == nullptr ? "/" : path->pointer()) + ": " + why;
     return false;
   };
   if (schema.contains("$ref") && !valid(resolve(schema.at("$ref").get<std::string>()), value, path, error))
     return false;
-  if (schema.contains("type")) {
-    const json& t = schema.at("type");
-    const json types = t.is_array() ? t : json::array({t});
+  if (auto t = schema.find("type"); t != schema.end()) {
     bool any = false;
-    for (const json& type : types) any = any || has_type(value, type.get<std::string>());
-    if (!any) return fail("must be of type " + (t.is_array() ? t.dump() : t.get<std::string>()));
+    if (t->is_array()) {
+      for (const json& type : *t) any = any || has_type(value, type.get_ref<const std::string&>());
+    } else {
+      any = has_type(value, t->get_ref<const std::string&>());
+    }
+    if (!any) return fail("must be of type " + (t->is_array() ? t->dump() : t->get<std::string>()));
   }
   if (schema.contains("const") && value != schema.at("const"))
     return fail("must be equal to " + schema.at("const").dump());
@@ -250,20 +256,22 @@ bool SchemaValidator::valid_keywords(const json& schema, const json& value, cons
         if (!value.contains(name.get<std::string>()))
           return fail("missing required property \"" + name.get<std::string>() + "\"");
     const json* props = schema.contains("properties") ? &schema.at("properties") : nullptr;
-    for (const auto& [key, member] : value.items()) {
-      const std::string sub = path + "/" + escape_pointer(key);
-      if (props != nullptr && props->contains(key)) {
-        if (!valid(props->at(key), member, sub, error)) return false;
-      } else if (schema.contains("additionalProperties")) {
-        const json& extra = schema.at("additionalProperties");
-        if (extra.is_boolean() && !extra.get<bool>()) return fail("property \"" + key + "\" is not allowed");
-        if (!valid(extra, member, sub, error)) return false;
+    const auto extra = schema.find("additionalProperties");
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const Path sub{path, &it.key(), 0};
+      const auto prop = props != nullptr ? props->find(it.key()) : schema.end();
+      if (props != nullptr && prop != props->end()) {
+        if (!valid(*prop, *it, &sub, error)) return false;
+      } else if (extra != schema.end()) {
+        if (extra->is_boolean() && !extra->get<bool>())
+          return fail("property \"" + it.key() + "\" is not allowed");
+        if (!valid(*extra, *it, &sub, error)) return false;
       }
     }
   }
   if (value.is_array() && schema.contains("items")) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      if (!valid(schema.at("items"), value[i], path + "/" + std::to_string(i), error)) return false;
+      if (const Path sub{path, nullptr, i}; !valid(schema.at("items"), value[i], &sub, error)) return false;
   }
   if (schema.contains("anyOf")) {
     std::string first;

@@ -31,9 +31,17 @@ class SchemaValidator {
  private:
   void check(const nlohmann::json& schema, const std::string& where);
   const nlohmann::json& resolve(const std::string& ref) const;
-  bool valid(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
+  // Where a value sits in the instance: a chain through the callers' frames, spelled out as a
+  // JSON pointer only when there is an error to report (valid files build no strings).
+  struct Path {
+    const Path* parent = nullptr;
+    const std::string* key = nullptr;  // object member, or
+    std::size_t index = 0;             // array element when key is null
+    std::string pointer() const;
+  };
+  bool valid(const nlohmann::json& schema, const nlohmann::json& value, const Path* path,
              std::string& error) const;
-  bool valid_keywords(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
+  bool valid_keywords(const nlohmann::json& schema, const nlohmann::json& value, const Path* path,
                       std::string& error) const;
 
   nlohmann::json root_;

@@ -424,6 +424,11 @@ void Server::analyze_workspace(const json& id) {
   hooks_.submit(std::move(job));
 }
 
+void Server::cancel_all() {
+  if (workspace_) workspace_->cancel->store(true);
+  for (auto& [uri, job] : running_) job.cancel->store(true);
+}
+
 void Server::cancel_request(const json& id) {
   if (workspace_ && workspace_->request_id == id) cancel_workspace();
   // Other requests are answered as soon as they are read: nothing left to cancel.

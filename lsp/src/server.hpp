@@ -87,6 +87,9 @@ class Server {
   void tick(Clock::time_point now);
   std::optional<Clock::time_point> next_deadline() const;
 
+  // The server is going away: every queued or running analysis is told to stop (no replies).
+  void cancel_all();
+
   bool exit_requested() const { return exit_requested_; }
   int exit_code() const { return shutdown_ ? 0 : 1; }
   std::optional<long> parent_pid() const { return parent_pid_; }
