@@ -27,7 +27,11 @@ fa::check::Report report_with_fa601() {
   f.severity = fa::Severity::Error;
   f.message = "frame memory used after end_frame()";
   f.location = {kPath, 3, 10, 3, 13};  // bytes: "p->x" starts at byte 10 (1-based)
-  f.notes.push_back({{kPath, 2, 3, 2, 17}, "the frame ends here"});
+  // Built member by member: a braced temporary trips GCC 12's -O3 -Wmaybe-uninitialized.
+  fa::check::Note note;
+  note.location = {kPath, 2, 3, 2, 17};
+  note.message = "the frame ends here";
+  f.notes.push_back(std::move(note));
   f.help = "allocate with pool_alloc";
   fa::check::Report r;
   r.findings.push_back(f);
