@@ -21,6 +21,10 @@ std::string page(const fa::CodeInfo& c) {
   s += "## Incorrect\n\n```cpp\n" + std::string(c.incorrect_example) + "\n```\n\n";
   s += "## Correct\n\n```cpp\n" + std::string(c.correct_example) + "\n```\n\n";
   s += "## Help\n\n" + std::string(c.help) + "\n\n";
+  if (!c.fix_from.empty()) {
+    s += "Quick fix in editors (fa-lsp): **" + std::string(c.fix_title) + "** replaces `" +
+         std::string(c.fix_from) + "` with `" + std::string(c.fix_to) + "` at the reported call.\n\n";
+  }
   if (c.origin != fa::Origin::Runtime) {
     s += "Suppress one occurrence with `// fa-check: allow(" + std::string(c.id) +
          ") reason`, or set its level in `.fa.toml` (`[levels] " + std::string(c.id) + " = \"off\"`).\n\n";

@@ -1,5 +1,6 @@
 #include "hover_actions.hpp"
 
+#include "catalog_fix.hpp"
 #include "documents.hpp"
 
 #include <framealloc/diagnostic_codes.hpp>
@@ -83,6 +84,7 @@ json code_actions(const std::string& uri, const std::string& text, const json& c
   for (const json& d : context.at("diagnostics")) {
     if (d.value("source", "") != "fa-check" || !d.contains("code") || !d.at("code").is_string()) continue;
     const std::string code = d.at("code").get<std::string>();
+    if (auto fix = catalog_fix_action(uri, text, d)) actions.push_back(std::move(*fix));
     const unsigned line = d.at("range").at("start").at("line").get<unsigned>();
     const std::string_view src = line_at(text, line);
     const std::string indent(src.substr(0, src.find_first_not_of(" \t") == std::string_view::npos

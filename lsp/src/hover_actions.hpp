@@ -1,4 +1,4 @@
-// Hover (the catalog's explanation of a code) and code actions (suppression comments).
+// Hover (the catalog's explanation of a code) and code actions (catalog fixes, suppression comments).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,7 +17,8 @@ std::optional<std::string> explain_code(std::string_view code);
 nlohmann::json hover(const nlohmann::json& published, const std::string& text,
                      const nlohmann::json& position);
 
-// Code actions for the fa-check diagnostics in `context.diagnostics`.
+// Code actions for the fa-check diagnostics in `context.diagnostics`: the catalog's fix where it
+// applies (see catalog_fix.hpp), then a suppression comment.
 nlohmann::json code_actions(const std::string& uri, const std::string& text, const nlohmann::json& context);
 
 }  // namespace fa::lsp

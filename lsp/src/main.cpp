@@ -1,167 +1,25 @@
-// fa-lsp: threads around the single-threaded Server. A reader turns stdin frames into events, the
-// main loop owns all state, one worker runs analyses (each TU in a child process), one writer owns
-// stdout. Logs go to stderr only.
-#include "blocking_queue.hpp"
-#include "server.hpp"
-#include "snapshot_watcher.hpp"
-#include "transport.hpp"
+// fa-lsp: the language server executable. The threads and the main loop are in event_loop.cpp;
+// this file wires them to stdin/stdout and to the Clang analyzer. Logs go to stderr only.
+#include "event_loop.hpp"
+#include "snapshot_feed.hpp"
 
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <iostream>
-#include <thread>
-#include <variant>
-
-namespace {
-
-using fa::lsp::AnalysisJob;
-using fa::lsp::AnalysisResult;
-using fa::lsp::BlockingQueue;
-using nlohmann::json;
-
-struct Message {
-  json body;
-};
-struct BadJson {
-  std::string what;
-};
-struct InputClosed {};
-struct SnapshotPath {
-  std::string path;
-};
-struct Progress {
-  std::string token;
-  std::size_t index = 0;
-  std::size_t total = 0;
-  std::string file;
-};
-using Event = std::variant<Message, BadJson, InputClosed, SnapshotPath, Progress, AnalysisResult>;
-
-void log_line(const std::string& s) {
-  std::cerr << "fa-lsp: " << s << std::endl;
-}
-
-void reader(BlockingQueue<Event>& events) {
-  for (;;) {
-    fa::lsp::ReadResult r = fa::lsp::read_frame(std::cin);
-    if (r.kind == fa::lsp::ReadResult::Kind::Eof) break;
-    if (r.kind == fa::lsp::ReadResult::Kind::Error) {
-      log_line("bad frame: " + r.error);
-      if (r.recoverable) continue;
-      break;  // the stream lost its framing: nothing more can be read safely
-    }
-    json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded()) {
-      events.push(BadJson{"the message body is not valid JSON"});
-    } else {
-      events.push(Message{std::move(body)});
-    }
-  }
-  events.push(InputClosed{});
-}
-
-void writer(BlockingQueue<std::string>& out) {
-  while (auto frame = out.pop()) {
-    std::fwrite(frame->data(), 1, frame->size(), stdout);
-    std::fflush(stdout);
-  }
-}
-
-void worker(BlockingQueue<AnalysisJob>& jobs, BlockingQueue<Event>& events) {
-  while (auto job = jobs.pop()) {
-    AnalysisResult r;
-    r.uri = job->uri;
-    r.version = job->version;
-    r.text = job->text;
-    r.progress_token = job->progress_token;
-    if (!job->progress_token.empty()) {
-      job->request.on_progress = [&events, token = job->progress_token](std::size_t i, std::size_t n,
-                                                                        const std::string& file) {
-        events.push(Progress{token, i, n, file});
-      };
-    }
-    try {
-      r.report = fa::check::analyze(job->request);
-    } catch (const std::exception& e) {
-      r.error = e.what();
-    }
-    events.push(std::move(r));
-  }
-}
-
-bool process_alive(long pid) {
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
-}
-
-}  // namespace
 
 int main() {
   ::signal(SIGPIPE, SIG_IGN);
-  std::ios::sync_with_stdio(false);  // large reads from std::cin without per-character C stdio calls
-  BlockingQueue<Event> events;
-  BlockingQueue<std::string> output;
-  BlockingQueue<AnalysisJob> jobs;
-  fa::lsp::SnapshotWatcher watcher([&](const std::string& path) { events.push(SnapshotPath{path}); });
-
-  fa::lsp::Hooks hooks;
-  hooks.send = [&](const json& m) { output.push(fa::lsp::encode_frame(m)); };
-  hooks.submit = [&](AnalysisJob job) { jobs.push(std::move(job)); };
-  hooks.log = log_line;
-  hooks.watch_dir = [&](const std::string& dir) { watcher.watch(dir); };
-  fa::lsp::Server server(hooks);
-
-  std::thread write_thread(writer, std::ref(output));
-  std::thread work_thread(worker, std::ref(jobs), std::ref(events));
-  std::thread read_thread(reader, std::ref(events));
-  read_thread.detach();  // blocked in a read of stdin; it dies with the process
-
-  int code = 1;
-  for (;;) {
-    auto deadline = fa::lsp::Clock::now() + std::chrono::seconds(1);  // parent-process check period
-    if (auto next = server.next_deadline(); next && *next < deadline) deadline = *next;
-    std::vector<Event> batch = events.drain_until(deadline);
-    std::vector<json> messages;
-    bool closed = false;
-    auto flush_messages = [&] {
-      server.handle_batch(messages);
-      messages.clear();
-    };
-    for (Event& e : batch) {
-      if (auto* m = std::get_if<Message>(&e)) {
-        messages.push_back(std::move(m->body));
-        continue;
-      }
-      flush_messages();
-      if (auto* bad = std::get_if<BadJson>(&e)) server.parse_error(bad->what);
-      if (std::holds_alternative<InputClosed>(e)) closed = true;
-      if (auto* s = std::get_if<SnapshotPath>(&e)) server.snapshot_file(s->path);
-      if (auto* p = std::get_if<Progress>(&e))
-        server.analysis_progress(p->token, p->index, p->total, p->file);
-      if (auto* r = std::get_if<AnalysisResult>(&e)) server.analysis_done(std::move(*r));
-    }
-    flush_messages();
-    server.tick(fa::lsp::Clock::now());
-    if (server.exit_requested()) {
-      code = server.exit_code();
-      break;
-    }
-    if (closed) {
-      log_line("input closed without exit");
-      code = server.exit_code();
-      break;
-    }
-    if (auto pid = server.parent_pid(); pid && !process_alive(*pid)) {
-      log_line("parent process " + std::to_string(*pid) + " is gone");
-      code = 1;
-      break;
-    }
+  try {
+    fa::lsp::snapshot_validator();  // a schema the validator cannot fully enforce: refuse to start
+  } catch (const std::exception& e) {
+    std::cerr << "fa-lsp: cannot validate snapshots against the embedded schema: " << e.what() << std::endl;
+    return 2;
   }
-  watcher.watch("");
-  output.close();
-  write_thread.join();
+  std::ios::sync_with_stdio(false);  // large reads from std::cin without per-character C stdio calls
+  const int code = fa::lsp::run_server(
+      std::cin, stdout, [](const fa::check::Request& request) { return fa::check::analyze(request); });
   // An analysis may still be running in a child process; do not wait for it.
   std::fflush(stderr);
   ::_exit(code);

@@ -112,6 +112,8 @@ void Server::dispatch_request(const json& id, const std::string& method, const j
   try {
     if (method == "shutdown") {
       shutdown_ = true;
+      if (workspace_) cancel_workspace();  // stop the children; nothing will be published any more
+      for (auto& [uri, job] : running_) job.cancel->store(true);
       return reply(id, nullptr);
     }
     if (method == "textDocument/hover") {
@@ -158,7 +160,7 @@ void Server::dispatch_request(const json& id, const std::string& method, const j
       const json& command = member(params, "command");
       if (command != "framealloc.analyzeWorkspace")
         return reply_error(id, error_code::kInvalidParams, "unknown command " + command.dump());
-      return reply(id, analyze_workspace());
+      return analyze_workspace(id);
     }
     return reply_error(id, error_code::kMethodNotFound, "unknown method '" + method + "'");
   } catch (const InvalidParams& e) {
@@ -193,11 +195,17 @@ void Server::dispatch_notification(const std::string& method, const json& params
       const std::string uri = uri_of(params);
       if (params.contains("text") && docs_.find(uri) != nullptr)
         docs_.change(uri, params.at("text").get<std::string>(), docs_.find(uri)->version);
-      if (docs_.find(uri) != nullptr) schedule(uri);
+      // A save is one deliberate event: analysed at once (a newer save cancels a running one);
+      // the debounce only merges bursts of opens.
+      if (docs_.find(uri) != nullptr) pending_[uri] = Clock::now();
     } else if (method == "textDocument/didClose") {
       const std::string uri = uri_of(params);
       docs_.close(uri);
       pending_.erase(uri);
+      if (auto it = running_.find(uri); it != running_.end()) {
+        it->second.cancel->store(true);
+        running_.erase(it);
+      }
       budget_.erase(uri);
       publish(uri, json::array(), std::nullopt);
       published_.erase(uri);
@@ -206,8 +214,12 @@ void Server::dispatch_notification(const std::string& method, const json& params
       if (params.contains("settings") && params.at("settings").is_object() &&
           params.at("settings").contains("framealloc"))
         reconfigure(params.at("settings").at("framealloc"));
+    } else if (method == "$/cancelRequest") {
+      cancel_request(member(params, "id"));
+    } else if (method == "window/workDoneProgress/cancel") {
+      if (workspace_ && member(params, "token") == workspace_->progress_token) cancel_workspace();
     }
-    // Everything else ($/cancelRequest outside a batch, $/setTrace, unknown): ignored.
+    // Everything else ($/setTrace, unknown): ignored.
   } catch (const std::exception& e) {
     hooks_.log(method + " ignored: " + e.what());
   }
@@ -291,6 +303,7 @@ void Server::tick(Clock::time_point now) {
     if (job.request.build_dir.empty()) job.request.extra_args = settings_.fallback_flags;
     job.request.overlays = {{doc->path, doc->text}};
     job.request.timeout = std::chrono::seconds(120);
+    job.serial = ++job_serial_;
     try {
       const std::string config = resolve_config_file(settings_);
       if (!config.empty()) job.request.config = fa::check::load_config(config);
@@ -303,12 +316,27 @@ void Server::tick(Clock::time_point now) {
               doc->version);
       continue;
     }
+    // A newer analysis of the same buffer makes the running one stale: stop it.
+    if (auto stale = running_.find(job.uri); stale != running_.end()) stale->second.cancel->store(true);
+    running_[job.uri] = {job.serial, job.cancel, Clock::now()};
     hooks_.submit(std::move(job));
   }
 }
 
 void Server::analysis_done(AnalysisResult result) {
   if (result.uri.empty()) return workspace_done(result);
+  if (result.cancelled) return;  // superseded, closed or shut down: its diagnostics are not wanted
+  if (auto it = running_.find(result.uri); it != running_.end()) {
+    if (it->second.serial != result.serial) return;  // a newer analysis of this buffer is coming
+    if (result.report) {
+      // Where the time between submitting and publishing goes (queue + analysis vs fa-check's own).
+      const auto total = std::chrono::duration<double, std::milli>(Clock::now() - it->second.submitted);
+      hooks_.log("analysed " + result.uri + " in " + std::to_string(static_cast<long>(total.count())) +
+                 " ms (fa-check " + std::to_string(static_cast<long>(result.report->seconds * 1000)) +
+                 " ms)");
+    }
+    running_.erase(it);
+  }
   const Document* doc = docs_.find(result.uri);
   if (doc == nullptr) return;  // closed while analysing: its diagnostics were cleared
   json diagnostics;
@@ -369,8 +397,8 @@ void Server::progress(const std::string& token, json value) {
                {"params", {{"token", token}, {"value", std::move(value)}}}});
 }
 
-json Server::analyze_workspace() {
-  if (workspace_running_) throw InvalidParams("a workspace analysis is already running");
+void Server::analyze_workspace(const json& id) {
+  if (workspace_) throw InvalidParams("a workspace analysis is already running");
   AnalysisJob job;
   job.request.build_dir = resolve_compile_commands_dir(settings_);
   if (job.request.build_dir.empty())
@@ -380,23 +408,42 @@ json Server::analyze_workspace() {
   for (const Document* doc : docs_.all())
     if (!doc->path.empty()) job.request.overlays.emplace_back(doc->path, doc->text);
   job.request.timeout = std::chrono::seconds(120);
+  job.serial = ++job_serial_;
   if (client_progress_) {
     job.progress_token = "fa-analyze-workspace-" + std::to_string(++progress_serial_);
     hooks_.send({{"jsonrpc", "2.0"},
                  {"id", job.progress_token},
                  {"method", "window/workDoneProgress/create"},
                  {"params", {{"token", job.progress_token}}}});
-    progress(job.progress_token,
-             {{"kind", "begin"}, {"title", "fa-check: analysing the workspace"}, {"percentage", 0}});
+    progress(job.progress_token, {{"kind", "begin"},
+                                  {"title", "fa-check: analysing the workspace"},
+                                  {"cancellable", true},
+                                  {"percentage", 0}});
   }
-  workspace_running_ = true;
-  const std::string token = job.progress_token;
+  workspace_ = Workspace{id, job.progress_token, job.cancel, job.serial};
   hooks_.submit(std::move(job));
-  return {{"started", true}, {"progressToken", token}};
+}
+
+void Server::cancel_all() {
+  if (workspace_) workspace_->cancel->store(true);
+  for (auto& [uri, job] : running_) job.cancel->store(true);
+}
+
+void Server::cancel_request(const json& id) {
+  if (workspace_ && workspace_->request_id == id) cancel_workspace();
+  // Other requests are answered as soon as they are read: nothing left to cancel.
+}
+
+void Server::cancel_workspace() {
+  workspace_->cancel->store(true);  // the worker kills the analysis' child processes
+  progress(workspace_->progress_token, {{"kind", "end"}, {"message", "cancelled"}});
+  reply_error(workspace_->request_id, error_code::kRequestCancelled, "workspace analysis cancelled");
+  workspace_.reset();
 }
 
 void Server::analysis_progress(const std::string& token, std::size_t index, std::size_t total,
                                const std::string& file) {
+  if (!workspace_ || workspace_->progress_token != token) return;  // cancelled meanwhile
   const auto pct = total == 0 ? 100u : static_cast<unsigned>(index * 100 / total);
   progress(token, {{"kind", "report"},
                    {"message", std::to_string(index) + "/" + std::to_string(total) + " " + file},
@@ -404,13 +451,14 @@ void Server::analysis_progress(const std::string& token, std::size_t index, std:
 }
 
 void Server::workspace_done(const AnalysisResult& result) {
-  workspace_running_ = false;
+  if (!workspace_ || workspace_->serial != result.serial) return;  // cancelled: already answered
+  const Workspace ws = *workspace_;
+  workspace_.reset();
   std::string summary;
   if (!result.report) {
     summary = "failed: " + result.error;
-    hooks_.send({{"jsonrpc", "2.0"},
-                 {"method", "window/showMessage"},
-                 {"params", {{"type", 1}, {"message", "fa-check workspace analysis " + summary}}}});
+    progress(ws.progress_token, {{"kind", "end"}, {"message", summary}});
+    reply_error(ws.request_id, error_code::kInternalError, "fa-check workspace analysis " + summary);
   } else {
     std::set<std::string> files(result.report->files.begin(), result.report->files.end());
     for (const auto& f : result.report->findings) files.insert(f.location.file);
@@ -429,8 +477,12 @@ void Server::workspace_done(const AnalysisResult& result) {
     summary = std::to_string(result.report->findings.size()) + " finding(s), " +
               std::to_string(result.report->errors.size()) + " tool error(s) in " +
               std::to_string(result.report->files.size()) + " file(s)";
+    progress(ws.progress_token, {{"kind", "end"}, {"message", summary}});
+    reply(ws.request_id, {{"findings", result.report->findings.size()},
+                          {"toolErrors", result.report->errors.size()},
+                          {"files", result.report->files.size()},
+                          {"progressToken", ws.progress_token}});
   }
-  progress(result.progress_token, {{"kind", "end"}, {"message", summary}});
 }
 
 json Server::request_snapshot() {

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -22,12 +23,18 @@ namespace fa::lsp {
 
 using Clock = std::chrono::steady_clock;
 
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
 struct AnalysisJob {
   std::string uri;             // "" = the workspace-wide analysis (command framealloc.analyzeWorkspace)
   std::string progress_token;  // work-done progress token ("" = none)
   long version = 0;
   std::string text;  // the buffer as analysed (for UTF-16 ranges)
   fa::check::Request request;
+  // Set by the main loop when the result is no longer wanted ($/cancelRequest, a newer save,
+  // close, shutdown): the worker skips or stops the analysis (its child processes are killed).
+  CancelFlag cancel = std::make_shared<std::atomic<bool>>(false);
+  unsigned serial = 0;  // matches the result to the job that asked for it
 };
 
 struct AnalysisResult {
@@ -37,6 +44,8 @@ struct AnalysisResult {
   std::optional<fa::check::Report> report;
   std::string error;  // the request itself failed (no database, bad flags)
   std::string progress_token;
+  bool cancelled = false;  // stopped by its cancel flag: nothing to publish
+  unsigned serial = 0;
 };
 
 struct Hooks {
@@ -78,6 +87,9 @@ class Server {
   void tick(Clock::time_point now);
   std::optional<Clock::time_point> next_deadline() const;
 
+  // The server is going away: every queued or running analysis is told to stop (no replies).
+  void cancel_all();
+
   bool exit_requested() const { return exit_requested_; }
   int exit_code() const { return shutdown_ ? 0 : 1; }
   std::optional<long> parent_pid() const { return parent_pid_; }
@@ -96,8 +108,12 @@ class Server {
   void reply_error(const nlohmann::json& id, int code, const std::string& message);
   void reconfigure(const nlohmann::json& options);
   nlohmann::json request_snapshot();
-  nlohmann::json analyze_workspace();
+  // Starts the workspace analysis; the request `id` is answered when it ends or is cancelled.
+  void analyze_workspace(const nlohmann::json& id);
   void workspace_done(const AnalysisResult& result);
+  // $/cancelRequest for a request still running (the workspace analysis): -32800 now, work stopped.
+  void cancel_request(const nlohmann::json& id);
+  void cancel_workspace();
   void progress(const std::string& token, nlohmann::json value);
 
   Hooks hooks_;
@@ -109,8 +125,21 @@ class Server {
   bool exit_requested_ = false;
   bool snapshot_notifications_ = true;
   bool client_progress_ = false;  // client announced window.workDoneProgress
-  bool workspace_running_ = false;
+  struct Workspace {
+    nlohmann::json request_id;
+    std::string progress_token;
+    CancelFlag cancel;
+    unsigned serial = 0;
+  };
+  std::optional<Workspace> workspace_;  // the workspace analysis in flight
   unsigned progress_serial_ = 0;
+  unsigned job_serial_ = 0;
+  struct Running {
+    unsigned serial = 0;
+    CancelFlag cancel;
+    Clock::time_point submitted;  // for the timing log line
+  };
+  std::map<std::string, Running> running_;  // uri -> its latest submitted analysis
   std::optional<long> parent_pid_;
   std::map<std::string, Clock::time_point> pending_;  // uri -> when to analyse
   std::map<std::string, nlohmann::json> analysis_;    // uri -> the analyzer's last diagnostics

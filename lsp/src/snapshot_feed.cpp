@@ -1,6 +1,5 @@
 #include "snapshot_feed.hpp"
 
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,54 +10,13 @@ namespace fa::lsp {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr std::array<std::string_view, 12> kSummaryCounts = {
-    "frame_bytes",        "pool_bytes",      "heap_bytes",           "total_bytes",
-    "frame_peak_bytes",   "pool_peak_bytes", "heap_peak_bytes",      "allocations",
-    "failed_allocations", "thread_count",    "diagnostics_reported", "frees"};
-constexpr std::array<std::string_view, 5> kArrays = {"threads", "tags", "diagnostics", "phases", "sites"};
-constexpr std::array<std::string_view, 4> kObjects = {"promotions", "transfers", "deferred", "events"};
-
-bool is_count(const json& v) {
-  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+const SchemaValidator& snapshot_validator() {
+  static const SchemaValidator validator(json::parse(snapshot_schema_text()));
+  return validator;
 }
 
-}  // namespace
-
-std::string snapshot_shape_error(const json& s) {
-  if (!s.is_object()) return "not a JSON object";
-  if (!s.contains("version") || s.at("version") != 1) return "version is not 1";
-  if (!s.contains("frame") || !is_count(s.at("frame"))) return "frame is not a non-negative integer";
-  if (!s.contains("timestamp") || !s.at("timestamp").is_string()) return "timestamp is not a string";
-  if (!s.contains("duration_us") || !is_count(s.at("duration_us")))
-    return "duration_us is not a non-negative integer";
-  if (!s.contains("summary") || !s.at("summary").is_object()) return "summary is not an object";
-  for (std::string_view k : kSummaryCounts) {
-    const std::string key(k);
-    if (!s.at("summary").contains(key) || !is_count(s.at("summary").at(key)))
-      return "summary." + key + " is not a non-negative integer";
-  }
-  for (std::string_view k : kArrays) {
-    const std::string key(k);
-    if (!s.contains(key) || !s.at(key).is_array()) return key + " is not an array";
-  }
-  for (std::string_view k : kObjects) {
-    const std::string key(k);
-    if (!s.contains(key) || !s.at(key).is_object()) return key + " is not an object";
-  }
-  if (!s.contains("budgets") || !s.at("budgets").is_object()) return "budgets is not an object";
-  for (const json& t : s.at("tags"))
-    if (!t.is_object() || !t.contains("path") || !t.at("path").is_string()) return "a tag has no path";
-  for (const json& t : s.at("threads"))
-    if (!t.is_object() || !t.contains("index") || !is_count(t.at("index"))) return "a thread has no index";
-  for (const json& site : s.at("sites")) {
-    if (!site.is_object() || !site.contains("file") || !site.at("file").is_string() ||
-        !site.contains("line") || !is_count(site.at("line")) || !site.contains("count") ||
-        !is_count(site.at("count")) || !site.contains("bytes") || !is_count(site.at("bytes")))
-      return "a site lacks file/line/count/bytes";
-  }
-  return {};
+std::string snapshot_schema_error(const json& snapshot) {
+  return snapshot_validator().validate(snapshot);
 }
 
 LoadedSnapshot load_snapshot_file(const std::string& path, std::size_t max_bytes) {
@@ -86,7 +44,7 @@ LoadedSnapshot load_snapshot_file(const std::string& path, std::size_t max_bytes
     out.error = "not valid JSON (partial or corrupt file)";
     return out;
   }
-  out.error = snapshot_shape_error(j);
+  out.error = snapshot_schema_error(j);
   if (out.error.empty()) out.snapshot = std::move(j);
   return out;
 }

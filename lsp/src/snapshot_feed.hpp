@@ -1,6 +1,9 @@
-// The live memory inspector's data: snapshot files (docs/schemas/snapshot-v1.schema.json) checked for
-// shape, kept in a bounded ring, with per-frame deltas, history ranges and frame-to-frame diffs.
+// The live memory inspector's data: snapshot files validated against
+// docs/schemas/snapshot-v1.schema.json (embedded in the binary), kept in a bounded ring, with per-frame
+// deltas, history ranges and frame-to-frame diffs.
 #pragma once
+
+#include "schema_validator.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,9 +15,12 @@
 
 namespace fa::lsp {
 
-// What is wrong with `snapshot` ("" = nothing): version, required members and their JSON types,
-// non-negative integer counters. Catches truncated, foreign and hand-edited files.
-std::string snapshot_shape_error(const nlohmann::json& snapshot);
+// The validator of the embedded snapshot schema, built on first use. Throws UnsupportedSchema when
+// the schema uses a keyword the validator does not implement: main() builds it at startup.
+const SchemaValidator& snapshot_validator();
+
+// What is wrong with `snapshot` according to the schema ("" = nothing), as "<pointer>: <why>".
+std::string snapshot_schema_error(const nlohmann::json& snapshot);
 
 struct LoadedSnapshot {
   std::optional<nlohmann::json> snapshot;

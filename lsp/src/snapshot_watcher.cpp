@@ -36,22 +36,29 @@ void SnapshotWatcher::watch(const std::string& dir) {
     std::cerr << "fa-lsp: eventfd failed: " << std::strerror(errno) << "\n";
     return;
   }
-  thread_ = std::thread([this, dir] { run(dir); });
-}
-
-void SnapshotWatcher::run(std::string dir) {
   const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   if (fd < 0) {
     std::cerr << "fa-lsp: inotify_init1 failed: " << std::strerror(errno) << "\n";
+    ::close(stop_fd_);
+    stop_fd_ = -1;
     return;
   }
-  int wd = -1;
+  // The first watch is added before watch() returns, so a file written right after (e.g. once the
+  // client has its initialize answer) is never missed.
+  const int wd = add_watch(fd, dir);
+  thread_ = std::thread([this, dir, fd, wd] { run(dir, fd, wd); });
+}
+
+int SnapshotWatcher::add_watch(int fd, const std::string& dir) {
+  const int wd = ::inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
+  if (wd >= 0) std::cerr << "fa-lsp: watching snapshots in " << dir << "\n";
+  return wd;
+}
+
+void SnapshotWatcher::run(std::string dir, int fd, int wd) {
   alignas(inotify_event) char buf[16384];
   for (;;) {
-    if (wd < 0) {
-      wd = ::inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
-      if (wd >= 0) std::cerr << "fa-lsp: watching snapshots in " << dir << "\n";
-    }
+    if (wd < 0) wd = add_watch(fd, dir);
     pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {fd, POLLIN, 0}};
     // Until the directory exists, look again every half second.
     const int ready = ::poll(fds, 2, wd < 0 ? 500 : -1);

@@ -16,12 +16,14 @@ class SnapshotWatcher {
   SnapshotWatcher(const SnapshotWatcher&) = delete;
   SnapshotWatcher& operator=(const SnapshotWatcher&) = delete;
 
-  // Starts watching `dir` ("" = stop). A directory that does not exist yet is waited for.
+  // Starts watching `dir` ("" = stop). An existing directory is watched when this returns; one that
+  // does not exist yet is waited for.
   void watch(const std::string& dir);
 
  private:
   void stop();
-  void run(std::string dir);
+  static int add_watch(int fd, const std::string& dir);
+  void run(std::string dir, int fd, int wd);
   Callback on_file_;
   std::thread thread_;
   int stop_fd_ = -1;  // eventfd that wakes the thread to stop

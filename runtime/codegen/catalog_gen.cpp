@@ -50,10 +50,19 @@ constexpr std::array<std::string_view, 10> kCategoryByHundred = {
 constexpr std::array<std::string_view, 3> kSeverities = {"error", "warning", "hint"};
 constexpr std::array<std::string_view, 3> kOrigins = {"runtime", "static", "both"};
 
+// The optional "fix": a mechanical edit an editor can apply at the diagnostic's range
+// (fa-lsp offers it as a quick fix): {"title": "...", "replace": {"from": "id", "to": "id"}}.
+struct Fix {
+  std::string title;
+  std::string from;
+  std::string to;
+};
+
 struct Entry {
   std::size_t index = 0;  // position in the "codes" array of the catalog
   int number = 0;         // numeric part of the code
   std::map<std::string, std::string, std::less<>> fields;
+  std::optional<Fix> fix;
 
   const std::string& operator[](std::string_view key) const { return fields.find(key)->second; }
 };
@@ -216,6 +225,68 @@ bool is_kebab_case(std::string_view s) {
   return true;
 }
 
+// A C++ identifier (ASCII): what a fix may replace, and what it may put in its place.
+bool is_identifier(std::string_view s) {
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  return !s.empty() && alpha(s.front()) &&
+         std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+std::string bad_character(std::string_view s, bool single_line);
+
+// Validates an entry's "fix"; reports problems under `where` and returns nullopt for them.
+std::optional<Fix> validate_fix(const json& fix, const std::string& origin, const std::string& where,
+                                Diagnostics& diags) {
+  const std::string at = where + ": field \"fix\"";
+  if (!fix.is_object()) {
+    diags.error(at + " must be an object {\"title\", \"replace\": {\"from\", \"to\"}}");
+    return std::nullopt;
+  }
+  bool ok = true;
+  for (const auto& [key, value] : fix.items()) {
+    if (key != "title" && key != "replace") {
+      diags.error(at + ": unknown member " + in_quotes(key) + " (allowed: \"title\", \"replace\")");
+      ok = false;
+    }
+  }
+  Fix out;
+  if (!fix.contains("title") || !fix["title"].is_string() || fix["title"].get<std::string>().empty()) {
+    diags.error(at + ": \"title\" must be a non-empty string");
+    ok = false;
+  } else if (std::string bad = bad_character(fix["title"].get<std::string>(), true); !bad.empty()) {
+    diags.error(at + ": \"title\" contains " + bad);
+    ok = false;
+  } else {
+    out.title = fix["title"].get<std::string>();
+  }
+  const json* replace = fix.contains("replace") ? &fix["replace"] : nullptr;
+  if (replace == nullptr || !replace->is_object() || replace->size() != 2 || !replace->contains("from") ||
+      !replace->contains("to")) {
+    diags.error(at + ": \"replace\" must be an object with exactly \"from\" and \"to\"");
+    return std::nullopt;
+  }
+  for (const char* key : {"from", "to"}) {
+    const json& v = (*replace)[key];
+    if (!v.is_string() || !is_identifier(v.get<std::string>())) {
+      diags.error(at + ": \"replace." + key + "\" must be a C++ identifier (got " + v.dump() + ")");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  out.from = (*replace)["from"].get<std::string>();
+  out.to = (*replace)["to"].get<std::string>();
+  if (out.from == out.to) {
+    diags.error(at + ": \"replace.from\" and \"replace.to\" are both " + in_quotes(out.from));
+    return std::nullopt;
+  }
+  // A fix edits source code at the analyzer's range: runtime-only codes have no such range.
+  if (origin == "runtime") {
+    diags.error(at + ": only codes fa-check reports (origin \"static\" or \"both\") can have a fix");
+    return std::nullopt;
+  }
+  return out;
+}
+
 // Returns a description of the first disallowed character, or an empty string.
 std::string bad_character(std::string_view s, bool single_line) {
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -271,9 +342,9 @@ std::vector<Entry> validate(const json& doc, Diagnostics& diags) {
 
     bool complete = true;
     for (const auto& [key, value] : item.items()) {
-      if (!contains(kFields, key)) {
+      if (!contains(kFields, key) && key != "fix") {
         diags.error(where + ": unknown field " + in_quotes(key) + " (allowed fields: " + one_of(kFields) +
-                    ")");
+                    ", optional \"fix\")");
         complete = false;
       }
     }
@@ -347,6 +418,10 @@ std::vector<Entry> validate(const json& doc, Diagnostics& diags) {
       diags.error(where + ": field \"origin\" must be one of " + one_of(kOrigins) + " (got " +
                   in_quotes(entry["origin"]) + ")");
       valid = false;
+    }
+    if (auto it = item.find("fix"); it != item.end()) {
+      entry.fix = validate_fix(*it, entry["origin"], where, diags);
+      if (!entry.fix) valid = false;
     }
     if (valid) entries.push_back(std::move(entry));
   }
@@ -428,7 +503,7 @@ std::vector<std::string_view> split_for_literals(std::string_view text, std::siz
 
 void emit_string_field(std::ostream& out, std::string_view member, std::string_view text) {
   const std::vector<std::string_view> pieces = split_for_literals(text, 88);
-  if (pieces.size() == 1) {
+  if (pieces.size() <= 1) {  // 0 pieces: an empty string
     out << "        ." << member << " = \"" << escape(text) << "\",\n";
     return;
   }
@@ -489,6 +564,10 @@ std::string generate(const std::string& version, std::vector<Entry> entries) {
     emit_string_field(out, "incorrect_example", e["incorrect"]);
     emit_string_field(out, "correct_example", e["correct"]);
     emit_string_field(out, "help", e["help"]);
+    // Always spelled out (empty without a fix): no reliance on omitted designated initializers.
+    emit_string_field(out, "fix_title", e.fix ? e.fix->title : "");
+    emit_string_field(out, "fix_from", e.fix ? e.fix->from : "");
+    emit_string_field(out, "fix_to", e.fix ? e.fix->to : "");
     out << "    },\n";
   }
   out << "}};\n"

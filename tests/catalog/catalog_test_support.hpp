@@ -67,6 +67,10 @@ inline void expect_entry_matches(const json& entry, const fa::CodeInfo& info) {
   EXPECT_EQ(info.incorrect_example, entry.at("incorrect").get<std::string>());
   EXPECT_EQ(info.correct_example, entry.at("correct").get<std::string>());
   EXPECT_EQ(info.help, entry.at("help").get<std::string>());
+  const json fix = entry.value("fix", json::object());
+  EXPECT_EQ(info.fix_title, fix.value("title", ""));
+  EXPECT_EQ(info.fix_from, fix.value("replace", json::object()).value("from", ""));
+  EXPECT_EQ(info.fix_to, fix.value("replace", json::object()).value("to", ""));
 }
 
 // A fresh, empty directory removed again at the end of the test.

@@ -46,21 +46,28 @@ struct TempDir {
   }
 };
 
-TEST(SnapshotShape, TheSchemaExampleIsAcceptedAndDamageIsNamed) {
-  EXPECT_EQ(fa::lsp::snapshot_shape_error(example()), "");
+TEST(SnapshotSchema, TheSchemaExampleIsAcceptedAndDamageIsNamed) {
+  using fa::lsp::snapshot_schema_error;
+  EXPECT_EQ(snapshot_schema_error(example()), "");
   json s = example();
   s["version"] = 2;
-  EXPECT_EQ(fa::lsp::snapshot_shape_error(s), "version is not 1");
+  EXPECT_EQ(snapshot_schema_error(s), "/version: must be equal to 1");
   s = example();
   s["summary"].erase("pool_bytes");
-  EXPECT_EQ(fa::lsp::snapshot_shape_error(s), "summary.pool_bytes is not a non-negative integer");
+  EXPECT_EQ(snapshot_schema_error(s), "/summary: missing required property \"pool_bytes\"");
   s = example();
   s["summary"]["heap_bytes"] = -1;
-  EXPECT_NE(fa::lsp::snapshot_shape_error(s), "");
+  EXPECT_EQ(snapshot_schema_error(s), "/summary/heap_bytes: must be >= 0");
   s = example();
   s["tags"] = json::object();
-  EXPECT_EQ(fa::lsp::snapshot_shape_error(s), "tags is not an array");
-  EXPECT_EQ(fa::lsp::snapshot_shape_error(json::array()), "not a JSON object");
+  EXPECT_EQ(snapshot_schema_error(s), "/tags: must be of type array");
+  s = example();
+  s["timestamp"] = "2025-02-30T10:00:00Z";  // matches the pattern, but there is no 30 February
+  EXPECT_EQ(snapshot_schema_error(s), "/timestamp: must be an RFC 3339 date-time");
+  s = example();
+  s["extra"] = 1;
+  EXPECT_EQ(snapshot_schema_error(s), "/: property \"extra\" is not allowed");
+  EXPECT_EQ(snapshot_schema_error(json::array()), "/: must be of type object");
 }
 
 TEST(SnapshotFile, PartialOversizedAndMissingFilesAreErrorsNotThrows) {

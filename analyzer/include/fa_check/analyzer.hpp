@@ -29,11 +29,20 @@ struct Request {
   std::function<bool(const std::vector<Finding>& findings, bool tool_error)> stop_after;
   // Source text overrides (the LSP's unsaved buffers): path -> contents.
   std::vector<std::pair<std::string, std::string>> overlays;
+  // Polled while TUs run (about every 50 ms, from the calling thread): once it returns true, the
+  // running workers are killed, no further TU starts and analyze() throws Cancelled.
+  std::function<bool()> cancelled;
 };
 
 class RequestError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// analyze() stopped because Request::cancelled returned true.
+class Cancelled : public RequestError {
+ public:
+  using RequestError::RequestError;
 };
 
 // Throws RequestError when the request itself is unusable (no database, no files).

@@ -18,6 +18,8 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #ifndef FA_CHECK_RESOURCE_DIR
 #define FA_CHECK_RESOURCE_DIR ""
@@ -89,6 +91,23 @@ std::string exit_description(int status, bool timed_out, std::chrono::seconds ti
   return "analysis worker exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
+bool cancelled(const Request& request) {
+  return request.cancelled && request.cancelled();
+}
+
+// Cancellation: the workers are killed (not waited for to finish their TU) and reaped.
+[[noreturn]] void cancel_workers(std::vector<Worker>& running) {
+  for (Worker& w : running) {
+    ::kill(w.pid, SIGKILL);
+    ::close(w.fd);
+    int status = 0;
+    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  running.clear();
+  throw Cancelled("analysis cancelled");
+}
+
 std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db,
                                    const std::vector<std::string>& files, const Request& request) {
   std::vector<TuResult> results(files.size());
@@ -98,6 +117,7 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
   const unsigned jobs = std::max(1u, request.jobs);
   bool stopping = false;
   while (finished < next || (!stopping && next < files.size())) {
+    if (cancelled(request)) cancel_workers(running);
     while (!stopping && running.size() < jobs && next < files.size()) {
       int fds[2];
       if (::pipe(fds) != 0) throw RequestError(std::string("pipe: ") + std::strerror(errno));
@@ -123,7 +143,7 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
     }
     std::vector<pollfd> polls;
     for (const Worker& w : running) polls.push_back(pollfd{w.fd, POLLIN, 0});
-    ::poll(polls.data(), polls.size(), 200);
+    ::poll(polls.data(), polls.size(), request.cancelled ? 50 : 200);
     for (std::size_t i = 0; i < running.size();) {
       Worker& w = running[i];
       bool done = false;
@@ -168,6 +188,35 @@ std::vector<TuResult> run_isolated(const clang::tooling::CompilationDatabase& db
   return results;
 }
 
+// A long-lived caller (fa-lsp) analyses one file per save: the compilation database of a large
+// project (megabytes of JSON) is parsed once and reused until compile_commands.json changes.
+std::shared_ptr<clang::tooling::CompilationDatabase> load_database(const std::string& build_dir) {
+  struct Cached {
+    llvm::sys::TimePoint<> modified;
+    std::uint64_t size = 0;
+    std::shared_ptr<clang::tooling::CompilationDatabase> db;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Cached> cache;
+  llvm::SmallString<256> file(build_dir);
+  llvm::sys::path::append(file, "compile_commands.json");
+  llvm::sys::fs::file_status status;
+  const bool stat_ok = !llvm::sys::fs::status(file, status);
+  std::lock_guard lock(mutex);
+  if (stat_ok) {
+    auto it = cache.find(build_dir);
+    if (it != cache.end() && it->second.modified == status.getLastModificationTime() &&
+        it->second.size == status.getSize())
+      return it->second.db;
+  }
+  std::string error;
+  std::shared_ptr<clang::tooling::CompilationDatabase> db =
+      clang::tooling::CompilationDatabase::loadFromDirectory(build_dir, error);
+  if (!db) throw RequestError("cannot load compilation database from '" + build_dir + "': " + error);
+  if (stat_ok) cache[build_dir] = Cached{status.getLastModificationTime(), status.getSize(), db};
+  return db;
+}
+
 }  // namespace
 
 std::string default_resource_dir() {
@@ -176,15 +225,12 @@ std::string default_resource_dir() {
 
 Report analyze(const Request& request) {
   const auto started = Clock::now();
-  std::unique_ptr<clang::tooling::CompilationDatabase> db;
-  std::string error;
+  std::shared_ptr<clang::tooling::CompilationDatabase> db;
   if (!request.build_dir.empty()) {
-    db = clang::tooling::CompilationDatabase::loadFromDirectory(request.build_dir, error);
-    if (!db)
-      throw RequestError("cannot load compilation database from '" + request.build_dir + "': " + error);
+    db = load_database(request.build_dir);
   } else {
     std::vector<std::string> args = request.extra_args;
-    db = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", args);
+    db = std::make_shared<clang::tooling::FixedCompilationDatabase>(".", args);
   }
   std::vector<std::string> files;
   if (request.files.empty()) {
@@ -205,6 +251,7 @@ Report analyze(const Request& request) {
     results = run_isolated(*db, kept, request);
   } else {
     for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (cancelled(request)) throw Cancelled("analysis cancelled");
       results.push_back(analyze_tu(*db, kept[i], request));
       if (request.on_progress) request.on_progress(i + 1, kept.size(), kept[i]);
       if (request.stop_after && request.stop_after(results.back().findings, results.back().error.has_value()))

@@ -26,6 +26,11 @@ struct CodeInfo {
   std::string_view incorrect_example;
   std::string_view correct_example;
   std::string_view help;
+  // The catalog's optional mechanical fix (empty when there is none): at the diagnostic's range,
+  // replace the identifier fix_from with fix_to. fa-lsp offers it as a quick fix.
+  std::string_view fix_title;
+  std::string_view fix_from;
+  std::string_view fix_to;
 };
 
 constexpr std::string_view to_string(Severity s) noexcept {

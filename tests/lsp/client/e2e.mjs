@@ -2,6 +2,7 @@
 // usage: node e2e.mjs <fa-lsp> <fa-check> <compile_commands dir> <fixture with FA601 at line 15> <snapshot example> <work dir>
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as rpc from 'vscode-jsonrpc/node.js';
@@ -54,35 +55,59 @@ try {
   if (!fa601.relatedInformation?.some((r) => /frame ends/.test(r.message))) fail(`no related info: ${JSON.stringify(fa601)}`);
   console.log(`diagnostics: ${diags.length}, FA601 at 15:${fa601.range.start.character + 1}`);
 
-  // didSave -> publishDiagnostics latency, next to fa-check on the same file.
+  // didSave -> publishDiagnostics latency, next to fa-check on the same file: interleaved pairs so
+  // both see the same machine load (FA_LSP_E2E_SAMPLES pairs, default 7).
+  const samples = Number(process.env.FA_LSP_E2E_SAMPLES ?? 7);
   const saves = [];
-  for (let i = 0; i < 3; ++i) {
+  const cli = [];
+  const load0 = os.loadavg()[0];
+  for (let i = 0; i < samples; ++i) {
     published = next((m, p) => m === 'textDocument/publishDiagnostics' && p.uri === uri);
-    const t0 = performance.now();
+    let t0 = performance.now();
     conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
     await withTimeout(published, 120000, 'diagnostics after didSave');
     saves.push(performance.now() - t0);
-  }
-  const cli = [];
-  for (let i = 0; i < 3; ++i) {
-    const t0 = performance.now();
+    t0 = performance.now();
     const r = spawnSync(faCheck, ['-p', dbDir, '--format', 'compact', fixture]);
     cli.push(performance.now() - t0);
     if (!/FA601/.test(r.stdout)) fail('fa-check did not report FA601');
   }
   const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const diffs = saves.map((s, i) => s - cli[i]);
   console.log(`samples: save ${saves.map((x) => x.toFixed(0))} cli ${cli.map((x) => x.toFixed(0))}`);
-  console.log(`measure: didSave->publishDiagnostics median ${median(saves).toFixed(0)} ms; fa-check CLI median ${median(cli).toFixed(0)} ms; overhead ${(median(saves) - median(cli)).toFixed(0)} ms`);
+  console.log(`measure: didSave->publishDiagnostics median ${median(saves).toFixed(0)} ms; fa-check CLI median ${median(cli).toFixed(0)} ms; ` +
+    `overhead ${(median(saves) - median(cli)).toFixed(0)} ms (median of paired differences ${median(diffs).toFixed(0)} ms); ` +
+    `n=${samples}; load average ${load0.toFixed(2)} -> ${os.loadavg()[0].toFixed(2)}`);
+  const timings = stderr.match(/analysed \S+ in \d+ ms \(fa-check \d+ ms\)/g) ?? [];
+  console.log(`server timing (last ${Math.min(3, timings.length)}): ${timings.slice(-3).join('; ')}`);
 
   // Workspace-wide analysis with progress: every TU of the database, diagnostics for each.
   const ended = next((m, p) => m === '$/progress' && p.value.kind === 'end');
   const cleanPublished = next((m, p) => m === 'textDocument/publishDiagnostics' && p.uri.endsWith('/clean.cpp'));
-  const started = await conn.sendRequest('workspace/executeCommand', { command: 'framealloc.analyzeWorkspace' });
-  if (!started.progressToken) fail('no progress token');
-  const end = await withTimeout(ended, 120000, 'workspace analysis end');
+  const result = await withTimeout(conn.sendRequest('workspace/executeCommand', { command: 'framealloc.analyzeWorkspace' }),
+    120000, 'workspace analysis');
+  if (!result.progressToken || result.files !== 2) fail(`workspace result ${JSON.stringify(result)}`);
+  const end = await withTimeout(ended, 1000, 'workspace progress end');
   if (!/finding\(s\), 0 tool error\(s\) in 2 file\(s\)/.test(end.value.message)) fail(`workspace: ${end.value.message}`);
   if ((await withTimeout(cleanPublished, 1000, 'clean.cpp diagnostics')).diagnostics.length !== 0) fail('clean.cpp not clean');
   console.log(`workspace: ${end.value.message}`);
+
+  // $/cancelRequest while the workspace analysis runs: -32800 promptly, and its processes are gone.
+  const children = () => (spawnSync('ps', ['--ppid', String(server.pid), '-o', 'pid=']).stdout.toString().trim());
+  const source = new rpc.CancellationTokenSource();
+  const cancelled = conn.sendRequest('workspace/executeCommand', { command: 'framealloc.analyzeWorkspace' }, source.token)
+    .then(() => 'answered', (e) => e.code);
+  const t0 = performance.now();
+  while (!children() && performance.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 10));
+  if (!children()) fail('the workspace analysis started no child process');
+  const tc = performance.now();
+  source.cancel();
+  const cancelCode = await withTimeout(cancelled, 2000, 'the -32800 answer');
+  const answered = performance.now() - tc;
+  if (cancelCode !== -32800) fail(`cancelled request answered ${cancelCode}`);
+  while (children() && performance.now() - tc < 5000) await new Promise((r) => setTimeout(r, 10));
+  if (children()) fail(`analysis processes still running after cancel: ${children()}`);
+  console.log(`measure: cancel -> -32800 in ${answered.toFixed(0)} ms, analysis processes gone after ${(performance.now() - tc).toFixed(0)} ms`);
 
   // 2. Hover and code action on the diagnostic.
   const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: fa601.range.start });
