@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace fa::lsp {
 
@@ -17,12 +18,13 @@ class SnapshotWatcher {
   SnapshotWatcher& operator=(const SnapshotWatcher&) = delete;
 
   // Starts watching `dir` ("" = stop). An existing directory is watched when this returns; one that
-  // does not exist yet is waited for.
+  // does not exist yet is waited for. Files already in it when the watch starts are reported first.
   void watch(const std::string& dir);
 
  private:
   void stop();
   static int add_watch(int fd, const std::string& dir);
+  static std::vector<std::string> existing_files(const std::string& dir);
   void run(std::string dir, int fd, int wd);
   Callback on_file_;
   std::thread thread_;

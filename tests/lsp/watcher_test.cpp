@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -65,6 +66,67 @@ TEST(SnapshotWatcher, ReportsRenamedAndWrittenFilesInADirectoryCreatedLater) {
     })) << "no event for a file closed after writing";
     EXPECT_EQ(fs::path(seen.paths.front()).parent_path(), dir);
   }  // destructor stops the thread
+  fs::remove_all(dir);
+}
+
+std::string padded(int frame) {
+  char name[64];
+  std::snprintf(name, sizeof name, "snapshot_%016d.json", frame);
+  return name;
+}
+
+std::vector<std::string> names_of(Seen& seen) {
+  std::lock_guard lock(seen.m);
+  std::vector<std::string> out;
+  for (const auto& p : seen.paths) out.push_back(fs::path(p).filename().string());
+  return out;
+}
+
+// A program that wrote snapshots before the editor started: they are the history, oldest first.
+TEST(SnapshotWatcher, ReportsFilesAlreadyThereOnceOldestFirstThenNewOnes) {
+  const fs::path dir = fresh_dir("existing");
+  fs::create_directories(dir);
+  for (int frame : {10, 2, 9}) std::ofstream(dir / padded(frame)) << "{}";
+  Seen seen;
+  fa::lsp::SnapshotWatcher watcher([&](const std::string& path) {
+    std::lock_guard lock(seen.m);
+    seen.paths.push_back(path);
+    seen.cv.notify_all();
+  });
+  watcher.watch(dir.string());
+  ASSERT_TRUE(seen.wait_for(3));
+  std::ofstream(dir / padded(11)) << "{}";
+  ASSERT_TRUE(seen.wait_for(4));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // room for a duplicate to show up
+  EXPECT_EQ(names_of(seen), (std::vector<std::string>{padded(2), padded(9), padded(10), padded(11)}));
+  watcher.watch("");
+  fs::remove_all(dir);
+}
+
+// The runtime creates the directory and writes at once, before the watcher's next look: no frame is
+// lost and none is reported twice.
+TEST(SnapshotWatcher, ADirectoryCreatedLaterWithFilesAlreadyInItLosesNone) {
+  const fs::path dir = fresh_dir("burst");
+  Seen seen;
+  fa::lsp::SnapshotWatcher watcher([&](const std::string& path) {
+    std::lock_guard lock(seen.m);
+    seen.paths.push_back(path);
+    seen.cv.notify_all();
+  });
+  watcher.watch(dir.string());
+  fs::create_directories(dir);
+  // Written elsewhere and renamed in, as SnapshotEmitter does, so each file appears whole at once.
+  const fs::path tmp = dir.parent_path() / (dir.filename().string() + ".tmp");
+  for (int frame = 1; frame <= 5; ++frame) {
+    std::ofstream(tmp) << "{}";
+    fs::rename(tmp, dir / padded(frame));
+  }
+  ASSERT_TRUE(seen.wait_for(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // past the next directory look
+  std::vector<std::string> want;
+  for (int frame = 1; frame <= 5; ++frame) want.push_back(padded(frame));
+  EXPECT_EQ(names_of(seen), want);
+  watcher.watch("");
   fs::remove_all(dir);
 }
 

@@ -17,9 +17,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #ifndef FA_CHECK_RESOURCE_DIR
 #define FA_CHECK_RESOURCE_DIR ""
@@ -35,6 +37,12 @@ std::string absolute(const std::string& p) {
   llvm::sys::fs::make_absolute(s);
   llvm::sys::path::remove_dots(s, true);
   return std::string(s);
+}
+
+bool is_c_or_cpp_source(const std::string& file) {
+  static const std::set<std::string> kExtensions = {".c",    ".cc",  ".cpp", ".cxx", ".c++", ".cp", ".C",
+                                                    ".cppm", ".ixx", ".h",   ".hh",  ".hpp", ".hxx"};
+  return kExtensions.count(std::filesystem::path(file).extension().string()) > 0;
 }
 
 bool excluded(const std::string& file, const std::vector<std::string>& globs) {
@@ -235,7 +243,11 @@ Report analyze(const Request& request) {
   std::vector<std::string> files;
   if (request.files.empty()) {
     if (request.build_dir.empty()) throw RequestError("no input files");
-    files = db->getAllFiles();
+    // Databases list every source the build compiles; only C and C++ ones are ours to parse
+    // (an assembler file would fail the run). Files named on the command line are always kept.
+    for (std::string& f : db->getAllFiles()) {
+      if (is_c_or_cpp_source(f)) files.push_back(std::move(f));
+    }
   } else {
     for (const std::string& f : request.files) files.push_back(absolute(f));
   }
