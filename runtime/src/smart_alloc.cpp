@@ -131,11 +131,12 @@ void SmartAlloc::begin_frame() {
         {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
     return;
   }
+  detail::flush_remote_batch(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameBegin);
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
-  a.allocations_at_begin.set(ts.frame_stats.allocations.get());
+  a.allocations_at_begin.set(ts.frame.allocations.get());
   a.active.store(true, std::memory_order_relaxed);
   ts.tags->credit_end = reinterpret_cast<std::uintptr_t>(a.base);
   detail::update_frame_limit(ts);
@@ -154,7 +155,7 @@ void SmartAlloc::end_frame() {
   detail::end_frame_features(ts);
   const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
-  ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  ts.frame_stats.frees.add(ts.frame.allocations.get() - a.allocations_at_begin.get());
   ts.frame_stats.bytes_allocated.add(used);
   ts.frame_stats.bytes_freed.add(used);
   if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
@@ -165,9 +166,9 @@ void SmartAlloc::end_frame() {
   a.frames_completed.add(1);
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
+  detail::flush_remote_batch(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
-  detail::observe_frame_end(*impl_, ts, used,
-                            ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  detail::observe_frame_end(*impl_, ts, used, ts.frame.allocations.get() - a.allocations_at_begin.get());
 }
 
 bool SmartAlloc::frame_active() const {
@@ -266,7 +267,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
   }
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   detail::update_frame_limit(ts);
-  ts.frame_stats.allocations.add(1);
+  ts.frame.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
   return reinterpret_cast<void*>(p);
