@@ -295,10 +295,15 @@ void SmartAlloc::pool_free_slow(void* p) {
     heap_free_named(p, "pool_free");  // the pool's heap fallback, or reported as a bad free
     return;
   }
-  if (!owns_pool_block(p)) return;
   detail::SlabHeader* slab = impl_->slab_of(p);
   detail::ThreadState& ts = local();
-  if (detail::batch_remote_free(*impl_, ts, slab, p)) return;
+  // A block of another thread's live slab, freed without checks: like the owner's inline free,
+  // it skips the block-boundary division (a debug check) and joins this thread's batch.
+  const auto* b = static_cast<const std::byte*>(p);
+  if (slab->magic == detail::SlabHeader::kMagic && b >= slab->first_block && b < slab->end &&
+      detail::batch_remote_free(*impl_, ts, slab, p))
+    return;
+  if (!owns_pool_block(p)) return;
   if (slab->block_states) {
     std::uint8_t expected = 1;
     if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(
@@ -318,15 +323,15 @@ void SmartAlloc::pool_free_slow(void* p) {
   if (impl_->config.debug_checks)
     std::memset(static_cast<std::byte*>(p) + sizeof(void*), detail::kPoisonByte, bytes - sizeof(void*));
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
-  auto* b = static_cast<detail::FreeBlock*>(p);
+  auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
     detail::SizeClassState& c = ts.classes[slab->size_class];
-    b->next = c.free;
-    c.free = b;
+    block->next = c.free;
+    c.free = block;
     ts.pool_outstanding -= bytes;
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
-    if (!detail::queue_remote_free(*this, *impl_, *slab->owner, b)) return;  // refused (FA204)
+    if (!detail::queue_remote_free(*this, *impl_, *slab->owner, block)) return;  // refused (FA204)
     ts.pool_remote_frees.add(1);
     detail::observe_remote_free(*impl_, ts, slab->owner->index, bytes);
   }

@@ -673,10 +673,12 @@ void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept
   if (slot) {
     bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
                                       : s.workers[slot->index]->heap_jobs);
-  } else {
+  } else if (s.track_load || storage == JobStorage::Frame) {
     (storage == JobStorage::Frame ? s.helper_frame_jobs : s.helper_heap_jobs)
         .fetch_add(1, std::memory_order_relaxed);
   }
+  // Otherwise a heap job of a non-worker: submit() counts it in external_spawned anyway, and
+  // stats() reads it from there, so the spawn pays one atomic add instead of two.
 }
 
 void JobSystem::submit(Job* job) {
@@ -836,6 +838,7 @@ JobStats JobSystem::stats() const {
   JobStats st;
   st.frame_jobs = s.helper_frame_jobs.load(std::memory_order_relaxed);
   st.heap_jobs = s.helper_heap_jobs.load(std::memory_order_relaxed);
+  if (!s.track_load) st.heap_jobs += s.external_spawned.load(std::memory_order_relaxed);
   st.exceptions = s.exceptions.load(std::memory_order_relaxed);
   st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
   for (const auto& w : s.workers) {
