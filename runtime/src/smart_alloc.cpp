@@ -116,6 +116,12 @@ void SmartAlloc::report(Code code, std::string message, std::vector<std::string>
   impl_->report(std::move(d));
 }
 
+void SmartAlloc::report_foreign_handle() {
+  report(Code::FA201, "a ThreadHandle was used on a thread other than the one that created it",
+         {"the request was served from the calling thread's own state"},
+         "create one ThreadHandle per thread; it caches that thread's arena and pool lists");
+}
+
 void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) {
   impl_->set_sink(std::move(sink));
 }

@@ -326,6 +326,10 @@ class SmartAlloc {
     return {first, n};
   }
 
+  friend class ThreadHandle;
+  // The owner's inline free of p into ts's lists; false when p needs pool_free_slow().
+  bool pool_free_inline(detail::ThreadState& ts, void* p) noexcept;
+  void report_foreign_handle();  // FA201: a ThreadHandle used on another thread
   detail::ThreadState& attach_slow() const;
   void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc);
   void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc);
@@ -369,13 +373,12 @@ inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, S
   return pool_alloc_slow(size, align, loc);
 }
 
-inline void SmartAlloc::pool_free_bytes(void* p) {
+inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexcept {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
   // In the reservation and past the slab header; the header's fast_owner_key then says in
   // one compare whether the owner may push it back inline (see SlabHeader).
   if (off < pool_size_ && (off & ~slab_mask_) >= detail::kSlabHeaderBytes) [[likely]] {
     auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
-    detail::ThreadState& ts = local();
     if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
       auto* b = static_cast<detail::FreeBlock*>(p);
       detail::SizeClassState& c = ts.classes[slab->size_class];
@@ -383,9 +386,15 @@ inline void SmartAlloc::pool_free_bytes(void* p) {
       c.free = b;
       c.frees.add(1);
       ts.pool_outstanding -= slab->block_size;
-      return;
+      return true;
     }
   }
+  return false;
+}
+
+inline void SmartAlloc::pool_free_bytes(void* p) {
+  if (pool_free_inline(local(), p)) [[likely]]
+    return;
   pool_free_slow(p);
 }
 
