@@ -25,16 +25,14 @@ class ThreadHandle {
     void* p;
     if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
       return p;
-    check_thread();
-    return alloc_->frame_alloc_bytes(size, align, loc);
+    return frame_slow(size, align, loc, true);
   }
   void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                               SrcLoc loc = SrcLoc::current()) {
     void* p;
     if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
       return p;
-    check_thread();
-    return alloc_->try_frame_alloc_bytes(size, align, loc);
+    return frame_slow(size, align, loc, false);
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
@@ -53,6 +51,12 @@ class ThreadHandle {
   }
 
  private:
+  // Out of line so that a loop of requests keeps only the fast path inline.
+  [[gnu::noinline]] void* frame_slow(std::size_t size, std::size_t align, SrcLoc loc, bool throwing) {
+    check_thread();
+    return throwing ? alloc_->frame_alloc_bytes(size, align, loc)
+                    : alloc_->try_frame_alloc_bytes(size, align, loc);
+  }
   // Slow paths only: reports FA201 when the calling thread is not the handle's.
   void check_thread() const {
     if (&alloc_->local() != ts_) [[unlikely]]
