@@ -102,7 +102,7 @@ void Instance::retire(ThreadState* ts) {
   ::munmap(a.base, a.capacity);
   a.base = a.limit = nullptr;
   a.cur.store(nullptr, std::memory_order_relaxed);
-  if (ts->pool_outstanding == 0) {
+  if (pool_outstanding(*ts) == 0) {
     // Nothing of this thread's pool is in use anywhere: its slabs can serve other threads.
     for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
@@ -145,6 +145,7 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   const std::uint32_t block = kClassSizes[size_class];
   slab->owner = &owner;
   slab->size_class = size_class;
+  slab->owner_class = &owner.classes[size_class];
   slab->block_size = block;
   slab->first_block = mem + kSlabHeaderBytes;
   const std::size_t count = (config.pool_slab_size - kSlabHeaderBytes) / block;

@@ -234,6 +234,23 @@ TEST(DeferredThreaded, ABatchNeverMixesOwners) {
   EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
 }
 
+// The owner's live pool bytes go down when it takes back blocks other threads freed, and the
+// peak only rises when more is live than ever before.
+TEST_P(Deferred, PeakAndLiveBytesFollowCrossThreadFrees) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  free_remotely(h.alloc, 3);  // 3 x 64 live at most, then freed by another thread
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 192u);
+  EXPECT_EQ(h.alloc.process_deferred(), 3u);
+  std::vector<void*> mine;
+  for (int i = 0; i < 3; ++i) mine.push_back(h.alloc.pool_alloc_bytes(64));
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 192u);  // reused, not more than before
+  mine.push_back(h.alloc.pool_alloc_bytes(64));
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 256u);
+  for (void* p : mine) h.alloc.pool_free_bytes(p);
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 256u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
 TEST(DeferredConfig, BadValuesAreRejected) {
   EXPECT_THROW(fa::SmartAlloc(fa::AllocConfig::minimal().with_deferred({.capacity = 0})),
                std::invalid_argument);

@@ -381,11 +381,11 @@ inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexc
     auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
     if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
       auto* b = static_cast<detail::FreeBlock*>(p);
-      detail::SizeClassState& c = ts.classes[slab->size_class];
+      detail::SizeClassState& c = *slab->owner_class;
       b->next = c.free;
       c.free = b;
       c.frees.add(1);
-      ts.pool_outstanding -= slab->block_size;
+      ts.pool_headroom += slab->block_size;
       return true;
     }
   }

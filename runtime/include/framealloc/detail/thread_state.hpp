@@ -15,6 +15,7 @@ namespace fa::detail {
 
 class Instance;
 struct ThreadState;
+struct SizeClassState;
 struct TagContext;     // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
 struct BlockCharge;    // the budget charge of one pool block (runtime/src/tag_context.hpp)
 struct ThreadObserve;  // frame timing and call-site tables (runtime/src/observer.hpp)
@@ -32,6 +33,7 @@ struct SlabHeader {
   // has budget charges and for released slabs (their memory reads as zero). One compare
   // with ThreadState::pool_fast_key then covers "live slab, mine, no charges, no checks".
   std::atomic<std::uintptr_t> fast_owner_key;
+  SizeClassState* owner_class;  // &owner->classes[size_class]: the inline free's list
   std::uint32_t size_class;
   std::uint32_t block_size;
   std::byte* first_block;
@@ -43,7 +45,7 @@ struct SlabHeader {
   BlockCharge* charges;
 };
 // Blocks start here: an address below it in a slab is the header, never a block.
-inline constexpr std::size_t kSlabHeaderBytes = 64;
+inline constexpr std::size_t kSlabHeaderBytes = 128;
 static_assert(sizeof(SlabHeader) <= kSlabHeaderBytes);
 
 struct SizeClassState {
@@ -97,7 +99,9 @@ struct ThreadState {
   std::atomic<bool> drain_requested{false};  // DeferredOverflow::ProcessImmediately
   std::atomic<std::uint64_t> deferred_dropped{0}, deferred_refused{0};
   OwnedCounter deferred_processed;
-  std::uint64_t pool_outstanding = 0;  // bytes of this thread's slabs in use
+  // Bytes of this thread's slabs in use = pool_stats.peak_bytes - pool_headroom: an
+  // allocation subtracts and only raises the peak when the headroom runs out, a free adds.
+  std::int64_t pool_headroom = 0;
   // Blocks this thread freed for one other owner, pushed to it with one CAS (pool.cpp).
   struct RemoteBatch {
     ThreadState* owner = nullptr;
@@ -162,8 +166,15 @@ inline void set_pool_checked(ThreadState& ts, bool checked) noexcept {
 // Counts one allocation of class cls by ts (fast and slow paths alike).
 inline void pool_count_alloc(ThreadState& ts, std::size_t cls) noexcept {
   ts.classes[cls].allocs.add(1);
-  ts.pool_outstanding += kClassSizes[cls];
-  ts.pool_stats.peak_bytes.raise_to(ts.pool_outstanding);
+  ts.pool_headroom -= kClassSizes[cls];
+  if (ts.pool_headroom < 0) [[unlikely]] {  // a new peak
+    ts.pool_stats.peak_bytes.add(static_cast<std::uint64_t>(-ts.pool_headroom));
+    ts.pool_headroom = 0;
+  }
+}
+
+inline std::uint64_t pool_outstanding(const ThreadState& ts) noexcept {
+  return ts.pool_stats.peak_bytes.get() - static_cast<std::uint64_t>(ts.pool_headroom);
 }
 
 // Pops a block from the thread's own free list; nullptr means "take the slow path".
