@@ -40,14 +40,12 @@ class ThreadHandle {
       if (void* p = detail::pool_pop(*ts_, detail::size_class_of(size))) [[likely]]
         return p;
     }
-    check_thread();
-    return alloc_->pool_alloc_bytes(size, align, loc);
+    return pool_alloc_slow(size, align, loc);
   }
   void pool_free_bytes(void* p) {
     if (alloc_->pool_free_inline(*ts_, p)) [[likely]]
       return;
-    check_thread();
-    alloc_->pool_free_bytes(p);
+    pool_free_slow(p);
   }
 
  private:
@@ -56,6 +54,14 @@ class ThreadHandle {
     check_thread();
     return throwing ? alloc_->frame_alloc_bytes(size, align, loc)
                     : alloc_->try_frame_alloc_bytes(size, align, loc);
+  }
+  [[gnu::noinline]] void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc) {
+    check_thread();
+    return alloc_->pool_alloc_bytes(size, align, loc);
+  }
+  [[gnu::noinline]] void pool_free_slow(void* p) {
+    check_thread();
+    alloc_->pool_free_bytes(p);
   }
   // Slow paths only: reports FA201 when the calling thread is not the handle's.
   void check_thread() const {
