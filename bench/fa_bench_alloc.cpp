@@ -114,6 +114,24 @@ class FaFrame {
   fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
 };
 
+// fa through a ThreadHandle: the thread lookup is made once, not per request ("fa-handle").
+class FaFrameHandle {
+ public:
+  FaFrameHandle() { a_.begin_frame(); }
+  ~FaFrameHandle() { a_.end_frame(); }
+  FaFrameHandle(const FaFrameHandle&) = delete;
+  FaFrameHandle& operator=(const FaFrameHandle&) = delete;
+  void* alloc(std::size_t, Req r) { return h_.frame_alloc_bytes(r.size, r.align); }
+  void reset() {
+    a_.end_frame();
+    a_.begin_frame();
+  }
+
+ private:
+  fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
+  fa::ThreadHandle h_{a_};
+};
+
 // fa with every request made under a tag ("fa+tag": attribution only) or under a tag
 // with a hard budget ("fa+budget": charged in credits). Issue target: <= 2 ns added.
 template <bool Budgeted>
@@ -277,6 +295,17 @@ class FaPool {
 
  private:
   fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
+};
+
+// Same-thread cases only: a handle belongs to the thread that made it.
+class FaPoolHandle {
+ public:
+  void* alloc(std::size_t n) { return h_.pool_alloc_bytes(n); }
+  void free(void* p) { h_.pool_free_bytes(p); }
+
+ private:
+  fa::SmartAlloc a_{fa::AllocConfig::high_performance()};
+  fa::ThreadHandle h_{a_};
 };
 
 struct GlibcPool {
@@ -456,6 +485,7 @@ template <class Shape>
 void add_frame(const char* shape) {
   const std::string base = std::string("frame/") + shape + "/";
   add(base + "fa", &bm_frame<Shape, FaFrame>);
+  add(base + "fa-handle", &bm_frame<Shape, FaFrameHandle>);
   add(base + "fa+tag", &bm_frame<Shape, FaFrameTagged<false>>);
   add(base + "fa+budget", &bm_frame<Shape, FaFrameTagged<true>>);
   add(base + "fa+sites-off", &bm_frame<Shape, FaFrameSites<false>>);
@@ -481,6 +511,7 @@ void register_all() {
   add_frame<Mixed>("mixed-align");
 
   add_pool<FaPool>("fa");
+  add_pool<FaPoolHandle>("fa-handle");
   add_pool<MimallocPool>("mimalloc");
   add_pool<GlibcPool>("glibc");
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -173,17 +174,26 @@ void BM_Skynet_TBB(benchmark::State& state) {
 }
 
 // ---- frame-allocated vs heap-allocated jobs in our system (same work, spawned on a worker) ----
+// The main thread waits without helping: JobSystem::wait() would let it take the root job
+// itself, and the children of a job run by a non-worker are heap jobs in both systems, which
+// made the frame case measure heap jobs in some runs.
+void wait_without_helping(const fj::Counter& c) {
+  while (!c.is_zero()) std::this_thread::yield();
+}
 void spawn_children(fj::JobSystem& jobs, benchmark::State& state) {
+  std::uint64_t not_on_worker = 0;
   for (auto _ : state) {
     fj::Counter root;
-    jobs.spawn(root, [&jobs](fj::Context& ctx) {
+    jobs.spawn(root, [&jobs, &not_on_worker](fj::Context& ctx) {
+      if (!ctx.on_worker()) ++not_on_worker;
       fj::Counter c;
       for (int i = 0; i < kEmptyJobs; ++i) ctx.spawn(c, [] {});
       ctx.wait(c);
     });
-    jobs.wait(root);
+    wait_without_helping(root);
     jobs.end_frame();
   }
+  if (not_on_worker != 0) state.SkipWithError("the root job ran on a non-worker thread");
   state.SetItemsProcessed(state.iterations() * kEmptyJobs);
 }
 void BM_WorkerSpawn_Frame(benchmark::State& state) {
@@ -241,16 +251,24 @@ void BM_FiberSwitch_Swapcontext(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kSwitches);
 }
 
-// Collects the mean real time of each benchmark so the ratios can be printed at the end.
+// Collects the real time of each benchmark so the ratios can be printed at the end: the
+// median when the run has repetitions (--benchmark_repetitions), else the single run.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs)
-      if (!r.error_occurred) times_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (median) {
+        medians_[r.run_name.str()] = r.GetAdjustedRealTime();
+      } else if (r.run_type == Run::RT_Iteration) {
+        times_[r.run_name.str()] = r.GetAdjustedRealTime();
+      }
+    }
   }
   void print_ratios() const {
-    std::printf("\nratio (peer time / fa time; > 1 means fa is faster)\n");
+    std::printf("\nratio (peer time / fa time, medians when repeated; > 1 means fa is faster)\n");
     for (const char* name : {"EmptyJobs", "Fib30", "ParallelFor", "Skynet"})
       ratio(name, "BM_" + std::string(name) + "_TBB", "BM_" + std::string(name) + "_FA", "TBB");
     ratio("WorkerSpawn", "BM_WorkerSpawn_Heap", "BM_WorkerSpawn_Frame", "heap jobs");
@@ -265,11 +283,12 @@ class RatioReporter : public benchmark::ConsoleReporter {
     if (p > 0 && o > 0) std::printf("  %-12s %-10s / fa: %.2fx\n", what, peer_name, p / o);
   }
   double find(const std::string& prefix) const {
-    for (const auto& [name, t] : times_)
-      if (name.rfind(prefix, 0) == 0) return t;
+    for (const auto* table : {&medians_, &times_})
+      for (const auto& [name, t] : *table)
+        if (name.rfind(prefix, 0) == 0) return t;
     return 0;
   }
-  std::map<std::string, double> times_;
+  std::map<std::string, double> medians_, times_;
 };
 
 }  // namespace

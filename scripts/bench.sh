@@ -49,6 +49,7 @@ import sys
 
 # Targets as minimum "peer time / fa time"; None = shown for context only.
 # "fa+tag"/"fa+budget" are fa itself with tags/budgets: judged by ns added, not a ratio.
+# "fa-handle" is fa through fa::ThreadHandle: its own verdicts are listed after the totals.
 OVERHEAD_PEERS = {"fa+tag": 2.0, "fa+budget": 2.0}
 FRAME_TARGETS = {"glibc": 10.0, "pmr": 1.5, "pmr-direct": None, "foonathan": 1.0, "mimalloc": None, "bump": 0.67}
 POOL_TARGETS = {"mimalloc": 1.5, "glibc": None}
@@ -91,7 +92,7 @@ for b in data["benchmarks"]:
 # Fixed display order (repetitions run interleaved, so the JSON order is random).
 SCENARIO_ORDER = ["frame/16B", "frame/64B", "frame/256B", "frame/mixed-align",
                   "pool/64B-batch", "pool/64B-pair", "pool/64B-xthread"]
-PEER_ORDER = ["fa", "fa+tag", "fa+budget", "bump", "foonathan", "pmr", "pmr-direct", "mimalloc", "glibc"]
+PEER_ORDER = ["fa", "fa-handle", "fa+tag", "fa+budget", "bump", "foonathan", "pmr", "pmr-direct", "mimalloc", "glibc"]
 
 
 def rank(order, item):
@@ -152,5 +153,21 @@ print("ns/item: median over the repetitions; cv%: their spread; peer/fa > 1 mean
 print(f"targets: {passed} PASS, {missed} MISS")
 for m in misses:
     print(f"  MISS {m}")
+
+# The same targets for fa through a ThreadHandle (thread lookup hoisted; same thread only).
+handle_lines = []
+for scenario in scenarios:
+    if "fa-handle" not in peers[scenario]:
+        continue
+    fh = per_item[scenario + "/fa-handle"]
+    for peer, target in targets_for(scenario).items():
+        if target is None or scenario + "/" + peer not in per_item:
+            continue
+        ratio = per_item[scenario + "/" + peer] / fh
+        verdict = "PASS" if ratio >= target else "MISS"
+        handle_lines.append(f"  {verdict} {scenario}: fa-handle vs {peer} = {ratio:.2f} (target >={target:g})")
+if handle_lines:
+    print("with fa::ThreadHandle (fa-handle rows):")
+    print("\n".join(handle_lines))
 EOF
 exit 0

@@ -76,7 +76,7 @@ ThreadState* Instance::create_thread_state() {
   ts->frame.cur.store(ts->frame.base, std::memory_order_relaxed);
   ts->frame.limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
-  ts->pool_checked = ts->instrumented;
+  set_pool_checked(*ts, ts->instrumented);
   ts->observe = observer.add_thread();
   ts->observe->pressure_threshold = observer.pressure_bytes(ts->frame.capacity);
   ThreadState* out = ts.get();
@@ -92,6 +92,7 @@ ThreadState* Instance::create_thread_state() {
 }
 
 void Instance::retire(ThreadState* ts) {
+  flush_remote_batch(*this, *ts);
   drain_remote_frees(*this, *ts);
   flush_segment(*ts);
   std::lock_guard lock(mutex_);
@@ -102,13 +103,13 @@ void Instance::retire(ThreadState* ts) {
   ::munmap(a.base, a.capacity);
   a.base = a.limit = nullptr;
   a.cur.store(nullptr, std::memory_order_relaxed);
-  if (ts->pool_outstanding == 0) {
+  if (pool_outstanding(*ts) == 0) {
     // Nothing of this thread's pool is in use anywhere: its slabs can serve other threads.
     for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
       if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
     }
-    for (auto& c : ts->classes) c = SizeClassState{};
+    for (auto& c : ts->classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
   }
   // Otherwise the slabs stay with the retired state: frees from other threads still land
   // on its remote stack and the memory returns when the instance is destroyed.
@@ -116,6 +117,7 @@ void Instance::retire(ThreadState* ts) {
 }
 
 void Instance::release_slab(SlabHeader* slab) {
+  slab->fast_owner_key.store(0, std::memory_order_relaxed);
   delete[] slab->block_states;
   delete[] slab->charges;
   slab->charges = nullptr;
@@ -144,9 +146,10 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   const std::uint32_t block = kClassSizes[size_class];
   slab->owner = &owner;
   slab->size_class = size_class;
+  slab->owner_class = &owner.classes[size_class];
   slab->block_size = block;
-  slab->first_block = mem + align_up(sizeof(SlabHeader), 64);
-  const std::size_t count = (config.pool_slab_size - align_up(sizeof(SlabHeader), 64)) / block;
+  slab->first_block = mem + kSlabHeaderBytes;
+  const std::size_t count = (config.pool_slab_size - kSlabHeaderBytes) / block;
   slab->end = slab->first_block + count * block;
   slab->block_states = config.debug_checks ? new std::atomic<std::uint8_t>[count]() : nullptr;
   slab->charges = nullptr;
@@ -154,6 +157,7 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   // No fence needed: other threads only see blocks of this slab through the owner, which
   // synchronises with them (a queue, a barrier) after this point.
   slab->magic = SlabHeader::kMagic;
+  slab->fast_owner_key.store(reinterpret_cast<std::uintptr_t>(&owner), std::memory_order_relaxed);
   return slab;
 }
 
@@ -223,8 +227,14 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.frame_used_bytes = t.frame_active && cur ? static_cast<std::uint64_t>(cur - ts.frame.base) : 0;
   t.frame_capacity = ts.frame.capacity;
   t.frame = to_kind(ts.frame_stats);
-  t.frame.bytes_allocated += t.frame_used_bytes;  // the open frame's bytes are still live
-  t.pool = to_kind(ts.pool_stats);
+  t.frame.allocations = ts.frame.allocations.get();  // counted next to the cursor
+  t.frame.bytes_allocated += t.frame_used_bytes;     // the open frame's bytes are still live
+  t.pool = to_kind(ts.pool_stats);                   // peak only: counts and bytes are per size class
+  const PoolTotals pool = pool_totals(ts);
+  t.pool.allocations = pool.allocations;
+  t.pool.frees = pool.frees;
+  t.pool.bytes_allocated = pool.bytes_allocated;
+  t.pool.bytes_freed = pool.bytes_freed;
   t.heap = to_kind(ts.heap_stats);
   t.pool_remote_frees = ts.pool_remote_frees.get();
   t.failed_allocations = ts.failed_allocations.get();

@@ -130,6 +130,10 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts,
 // Applies AllocConfig::deferred at one of the owner's processing points.
 enum class DeferredPoint { FrameBegin, FrameEnd, Refill };
 void process_deferred_at(Instance& inst, ThreadState& ts, DeferredPoint point) noexcept;
+// Cross-thread frees are handed to their owner in chains of up to this many blocks.
+inline constexpr std::uint32_t kRemoteBatchBlocks = 32;
+// Pushes ts's pending chain of cross-thread frees to its owner (one CAS); ts's thread only.
+void flush_remote_batch(Instance& inst, ThreadState& ts) noexcept;
 // Queues b on its owner's deferred-free queue under the overflow policy; false when refused.
 bool queue_remote_free(SmartAlloc& alloc, Instance& inst, ThreadState& owner, FreeBlock* b);
 

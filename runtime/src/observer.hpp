@@ -65,8 +65,8 @@ class Observer {
   void set_callback(FrameEventCallback cb);
   bool events_enabled() const noexcept { return events_on_.load(std::memory_order_relaxed); }
   void emit(const FrameEvent& e);  // when enabled
-  void count(FrameEventKind k) noexcept {
-    counts_[static_cast<std::size_t>(k)].fetch_add(1, std::memory_order_relaxed);
+  void count(FrameEventKind k, std::uint64_t n = 1) noexcept {
+    counts_[static_cast<std::size_t>(k)].fetch_add(n, std::memory_order_relaxed);
   }
   std::uint64_t counted(FrameEventKind k) const noexcept {
     return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed);

@@ -21,7 +21,7 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
     SizeClassState& c = ts.classes[slab->size_class];
     list->next = c.free;
     c.free = list;
-    ts.pool_outstanding -= slab->block_size;
+    ts.pool_headroom += slab->block_size;
     list = next;
     ++n;
   }
@@ -93,6 +93,30 @@ void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
   return b;
 }
 
+// A valid block of another thread, freed by a thread with no checks, hooks or budgets, under
+// the Grow policy (which never refuses): it joins ts's batch for that owner instead of
+// costing a CAS, a depth update and an event count each. The batch goes to the owner when
+// it is full, when a block of another owner arrives, and at this thread's frame boundaries,
+// process_deferred() and exit. Returns false when the block needs the per-block path.
+bool batch_remote_free(Instance& inst, ThreadState& ts, SlabHeader* slab, void* p) noexcept {
+  if (ts.pool_checked || slab->owner == &ts || slab->charges || slab->block_states ||
+      inst.config.deferred.overflow != DeferredOverflow::Grow || inst.observer.events_enabled())
+    return false;
+  ThreadState::RemoteBatch& rb = ts.remote_batch;
+  if (rb.owner != slab->owner) {
+    flush_remote_batch(inst, ts);
+    rb.owner = slab->owner;
+  }
+  auto* b = static_cast<FreeBlock*>(p);
+  b->next = rb.head;
+  rb.head = b;
+  if (!rb.tail) rb.tail = b;
+  ts.classes[slab->size_class].frees.add(1);
+  ts.pool_remote_frees.add(1);
+  if (++rb.count == kRemoteBatchBlocks) flush_remote_batch(inst, ts);
+  return true;
+}
+
 }  // namespace
 
 bool queue_remote_free(SmartAlloc& alloc, Instance& inst, ThreadState& owner, FreeBlock* b) {
@@ -160,6 +184,7 @@ void record_charge(Instance& inst, void* p, const ChargeResult& r) {
     const auto count = static_cast<std::size_t>(slab->end - slab->first_block) / slab->block_size;
     slab->charges = new BlockCharge[count]();
   }
+  slab->fast_owner_key.store(0, std::memory_order_relaxed);  // its frees must refund: slow path
   BlockCharge& c = slab->charges[block_index(slab, p)];
   c.serial.store(r.serial, std::memory_order_relaxed);
   c.tag_plus_one.store(r.tag_plus_one, std::memory_order_relaxed);
@@ -174,11 +199,21 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
     asan_unpoison(p, bytes);
     if (slab->block_states) slab->block_states[block_index(slab, p)].store(1, std::memory_order_relaxed);
   }
-  ts.pool_outstanding += bytes;
-  ts.pool_stats.allocations.add(1);
-  ts.pool_stats.bytes_allocated.add(bytes);
-  ts.pool_stats.peak_bytes.raise_to(ts.pool_outstanding);
+  pool_count_alloc(ts, cls);
   return p;
+}
+
+void flush_remote_batch(Instance& inst, ThreadState& ts) noexcept {
+  ThreadState::RemoteBatch& rb = ts.remote_batch;
+  if (rb.count == 0) return;
+  ThreadState& owner = *rb.owner;
+  rb.tail->next = owner.remote_free.load(std::memory_order_relaxed);
+  while (!owner.remote_free.compare_exchange_weak(rb.tail->next, rb.head, std::memory_order_release,
+                                                  std::memory_order_relaxed)) {
+  }
+  owner.remote_depth.fetch_add(rb.count, std::memory_order_relaxed);
+  inst.observer.count(FrameEventKind::CrossThreadFreeQueued, rb.count);
+  rb = ThreadState::RemoteBatch{};
 }
 
 }  // namespace detail
@@ -223,7 +258,9 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align, std::sour
 }
 
 std::size_t SmartAlloc::process_deferred(std::size_t max_blocks) {
-  return detail::drain_remote_frees(*impl_, local(), max_blocks);
+  detail::ThreadState& ts = local();
+  detail::flush_remote_batch(*impl_, ts);  // this thread's own cross-thread frees go out too
+  return detail::drain_remote_frees(*impl_, ts, max_blocks);
 }
 
 bool SmartAlloc::owns_pool_block(const void* p) {
@@ -258,8 +295,15 @@ void SmartAlloc::pool_free_slow(void* p) {
     heap_free_named(p, "pool_free");  // the pool's heap fallback, or reported as a bad free
     return;
   }
-  if (!owns_pool_block(p)) return;
   detail::SlabHeader* slab = impl_->slab_of(p);
+  detail::ThreadState& ts = local();
+  // A block of another thread's live slab, freed without checks: like the owner's inline free,
+  // it skips the block-boundary division (a debug check) and joins this thread's batch.
+  const auto* b = static_cast<const std::byte*>(p);
+  if (slab->magic == detail::SlabHeader::kMagic && b >= slab->first_block && b < slab->end &&
+      detail::batch_remote_free(*impl_, ts, slab, p))
+    return;
+  if (!owns_pool_block(p)) return;
   if (slab->block_states) {
     std::uint8_t expected = 1;
     if (!slab->block_states[detail::block_index(slab, p)].compare_exchange_strong(
@@ -279,22 +323,20 @@ void SmartAlloc::pool_free_slow(void* p) {
   if (impl_->config.debug_checks)
     std::memset(static_cast<std::byte*>(p) + sizeof(void*), detail::kPoisonByte, bytes - sizeof(void*));
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
-  detail::ThreadState& ts = local();
-  auto* b = static_cast<detail::FreeBlock*>(p);
+  auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
     detail::SizeClassState& c = ts.classes[slab->size_class];
-    b->next = c.free;
-    c.free = b;
-    ts.pool_outstanding -= bytes;
+    block->next = c.free;
+    c.free = block;
+    ts.pool_headroom += bytes;
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
-    if (!detail::queue_remote_free(*this, *impl_, *slab->owner, b)) return;  // refused (FA204)
+    if (!detail::queue_remote_free(*this, *impl_, *slab->owner, block)) return;  // refused (FA204)
     ts.pool_remote_frees.add(1);
     detail::observe_remote_free(*impl_, ts, slab->owner->index, bytes);
   }
   detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
-  ts.pool_stats.frees.add(1);
-  ts.pool_stats.bytes_freed.add(bytes);
+  ts.classes[slab->size_class].frees.add(1);
 }
 
 }  // namespace fa

@@ -116,6 +116,12 @@ void SmartAlloc::report(Code code, std::string message, std::vector<std::string>
   impl_->report(std::move(d));
 }
 
+void SmartAlloc::report_foreign_handle() {
+  report(Code::FA201, "a ThreadHandle was used on a thread other than the one that created it",
+         {"the request was served from the calling thread's own state"},
+         "create one ThreadHandle per thread; it caches that thread's arena and pool lists");
+}
+
 void SmartAlloc::set_diagnostic_sink(std::shared_ptr<DiagnosticSink> sink) {
   impl_->set_sink(std::move(sink));
 }
@@ -131,11 +137,12 @@ void SmartAlloc::begin_frame() {
         {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
     return;
   }
+  detail::flush_remote_batch(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameBegin);
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
   a.cur.store(a.base, std::memory_order_relaxed);
-  a.allocations_at_begin.set(ts.frame_stats.allocations.get());
+  a.allocations_at_begin.set(ts.frame.allocations.get());
   a.active.store(true, std::memory_order_relaxed);
   ts.tags->credit_end = reinterpret_cast<std::uintptr_t>(a.base);
   detail::update_frame_limit(ts);
@@ -154,7 +161,7 @@ void SmartAlloc::end_frame() {
   detail::end_frame_features(ts);
   const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
-  ts.frame_stats.frees.add(ts.frame_stats.allocations.get() - a.allocations_at_begin.get());
+  ts.frame_stats.frees.add(ts.frame.allocations.get() - a.allocations_at_begin.get());
   ts.frame_stats.bytes_allocated.add(used);
   ts.frame_stats.bytes_freed.add(used);
   if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
@@ -165,8 +172,9 @@ void SmartAlloc::end_frame() {
   a.frames_completed.add(1);
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
+  detail::flush_remote_batch(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
-  const std::uint64_t allocations = ts.frame_stats.allocations.get() - a.allocations_at_begin.get();
+  const std::uint64_t allocations = ts.frame.allocations.get() - a.allocations_at_begin.get();
   detail::observe_frame_end(*impl_, ts, used, allocations);
   impl_->coordination.on_thread_frame_end(*this, ts.index, allocations);  // FA202
 }
@@ -269,7 +277,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
   const std::uint64_t used_now = p + size - reinterpret_cast<std::uintptr_t>(a.base);
   const bool pressure = detail::frame_pressure_crossed(ts, used_now);
   detail::update_frame_limit(ts);
-  ts.frame_stats.allocations.add(1);
+  ts.frame.allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
   if (pressure) detail::observe_frame_pressure(*impl_, ts, used_now);  // at the crossing, once per frame

@@ -43,9 +43,13 @@ Sample sample_of(const ThreadState& ts) noexcept {
   const std::byte* cur = a.cur.load(std::memory_order_relaxed);
   const std::uint64_t open =
       a.active.load(std::memory_order_relaxed) && cur ? static_cast<std::uint64_t>(cur - a.base) : 0;
-  return {ts.frame_stats.allocations.get(), ts.frame_stats.bytes_allocated.get() + open,
-          ts.pool_stats.allocations.get(),  ts.pool_stats.bytes_allocated.get(),
-          ts.heap_stats.allocations.get(),  ts.heap_stats.bytes_allocated.get()};
+  const PoolTotals pool = pool_totals(ts);
+  return {ts.frame.allocations.get(),
+          ts.frame_stats.bytes_allocated.get() + open,
+          pool.allocations,
+          pool.bytes_allocated,
+          ts.heap_stats.allocations.get(),
+          ts.heap_stats.bytes_allocated.get()};
 }
 
 TagRegistry::TagRegistry() {

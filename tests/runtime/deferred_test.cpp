@@ -12,6 +12,19 @@ namespace {
 
 using fa::test::Harness;
 
+// ASan builds instrument every thread, so their frees always take the per-block path.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsanBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsanBuild = true;
+#else
+constexpr bool kAsanBuild = false;
+#endif
+#else
+constexpr bool kAsanBuild = false;
+#endif
+
 fa::AllocConfig with(fa::DeferredConfig d, bool checks = false) {
   return fa::AllocConfig::minimal().with_debug_checks(checks).with_deferred(d);
 }
@@ -153,6 +166,89 @@ TEST_P(Deferred, ProcessingIsAnEventWithTheBlockCount) {
   EXPECT_EQ(events[0].blocks, 2u);
   EXPECT_EQ(events[1].blocks, 3u);
   EXPECT_EQ(h.alloc.event_counts().of(fa::FrameEventKind::DeferredProcessed), 2u);
+}
+
+// Without checks, hooks or budgets (and under the Grow policy) a thread hands its cross-thread
+// frees to the owner in chains of 32 with one CAS; the rest goes at its next frame boundary,
+// process_deferred() or exit. With debug checks (or ASan) every free is queued at once.
+TEST_P(Deferred, CrossThreadFreesReachTheOwnerInBatchesAndNoneIsLost) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 40; ++i) blocks.push_back(h.alloc.pool_alloc_bytes(64));
+  std::uint64_t seen_after_frees = 0, seen_after_process = 0;
+  std::thread([&] {
+    for (void* p : blocks) h.alloc.pool_free_bytes(p);
+    seen_after_frees = h.alloc.stats().deferred_depth;
+    h.alloc.process_deferred();  // this thread owns none of them: it only sends its batch
+    seen_after_process = h.alloc.stats().deferred_depth;
+    EXPECT_EQ(h.alloc.thread_stats().pool_remote_frees, 40u);
+    EXPECT_EQ(h.alloc.thread_stats().pool.frees, 40u);
+  }).join();
+  const bool batched = !GetParam() && !kAsanBuild;
+  EXPECT_EQ(seen_after_frees, batched ? 32u : 40u);
+  EXPECT_EQ(seen_after_process, 40u);
+  EXPECT_EQ(h.alloc.event_counts().of(fa::FrameEventKind::CrossThreadFreeQueued), 40u);
+  EXPECT_EQ(h.alloc.process_deferred(), 40u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+TEST_P(Deferred, APendingBatchGoesOutAtTheFreeingThreadsExitAndFrameEnd) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 5; ++i) blocks.push_back(h.alloc.pool_alloc_bytes(32));
+  std::thread([&] {
+    h.alloc.begin_frame();
+    h.alloc.pool_free_bytes(blocks[0]);
+    h.alloc.pool_free_bytes(blocks[1]);
+    h.alloc.end_frame();
+    EXPECT_EQ(h.alloc.stats().deferred_depth, 2u);
+    h.alloc.pool_free_bytes(blocks[2]);
+    h.alloc.pool_free_bytes(blocks[3]);
+    h.alloc.pool_free_bytes(blocks[4]);
+  }).join();
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 5u);
+  EXPECT_EQ(h.alloc.process_deferred(), 5u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+// A batch holds blocks of one owner: a block of another owner sends it first.
+TEST(DeferredThreaded, ABatchNeverMixesOwners) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}));
+  std::vector<void*> mine{h.alloc.pool_alloc_bytes(64), h.alloc.pool_alloc_bytes(64)};
+  void* theirs = nullptr;
+  std::uint64_t their_depth = 0;
+  std::thread other([&] {
+    theirs = h.alloc.pool_alloc_bytes(64);
+    std::thread([&] {
+      h.alloc.pool_free_bytes(mine[0]);
+      h.alloc.pool_free_bytes(theirs);   // owner changes: mine[0] goes to the main thread now
+      h.alloc.pool_free_bytes(mine[1]);  // and `theirs` goes to `other`
+    }).join();
+    their_depth = h.alloc.thread_stats().deferred_depth;
+    EXPECT_EQ(h.alloc.process_deferred(), 1u);
+  });
+  other.join();
+  EXPECT_EQ(their_depth, 1u);
+  EXPECT_EQ(h.alloc.thread_stats().deferred_depth, 2u);
+  EXPECT_EQ(h.alloc.process_deferred(), 2u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+// The owner's live pool bytes go down when it takes back blocks other threads freed, and the
+// peak only rises when more is live than ever before.
+TEST_P(Deferred, PeakAndLiveBytesFollowCrossThreadFrees) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  free_remotely(h.alloc, 3);  // 3 x 64 live at most, then freed by another thread
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 192u);
+  EXPECT_EQ(h.alloc.process_deferred(), 3u);
+  std::vector<void*> mine;
+  for (int i = 0; i < 3; ++i) mine.push_back(h.alloc.pool_alloc_bytes(64));
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 192u);  // reused, not more than before
+  mine.push_back(h.alloc.pool_alloc_bytes(64));
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 256u);
+  for (void* p : mine) h.alloc.pool_free_bytes(p);
+  EXPECT_EQ(h.alloc.thread_stats().pool.peak_bytes, 256u);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
 }
 
 TEST(DeferredConfig, BadValuesAreRejected) {

@@ -85,6 +85,24 @@ TEST_P(FrameTest, HugeAlignmentFailsCleanlyWithoutCorruptingTheArena) {
   h.alloc.end_frame();
 }
 
+// The fast path folds size and alignment checks into two compares: sizes whose end would wrap
+// the address space must still fail cleanly.
+TEST_P(FrameTest, AbsurdSizesFailCleanlyWithoutCorruptingTheArena) {
+  h.alloc.begin_frame();
+  void* first = h.alloc.frame_alloc_bytes(8, 64);
+  const std::size_t before = h.alloc.frame_used();
+  const std::size_t max = static_cast<std::size_t>(-1);
+  for (std::size_t size : {max, max - 7, (max >> 1) + 2, max >> 1, std::size_t{1} << 40}) {
+    EXPECT_EQ(h.alloc.try_frame_alloc_bytes(size, 64), nullptr) << size;
+    EXPECT_EQ(h.alloc.frame_used(), before) << size;
+  }
+  EXPECT_THROW(h.alloc.frame_alloc_bytes(max, 16), AllocError);
+  EXPECT_EQ(h.sink->count(Code::FA003), 1u);
+  auto* next = static_cast<std::byte*>(h.alloc.frame_alloc_bytes(8, 64));
+  EXPECT_GT(next, static_cast<std::byte*>(first));
+  h.alloc.end_frame();
+}
+
 TEST_P(FrameTest, AllocationOutsideAFrameReportsFA001AndFails) {
   EXPECT_THROW(h.alloc.frame_alloc<int>(1), AllocError);
   EXPECT_EQ(h.alloc.try_frame_alloc<int>(1), nullptr);

@@ -142,6 +142,44 @@ TEST_P(PoolTest, PointerFromAnotherInstanceIsForeign) {
   EXPECT_EQ(other.sink->size(), 0u);
 }
 
+// The inline free only trusts addresses past a slab's header; one inside it is not a block.
+TEST_P(PoolTest, PointerIntoASlabHeaderIsRejectedOnEveryPath) {
+  void* p = h.alloc.pool_alloc_bytes(64);
+  const std::uintptr_t slab_bytes = h.alloc.config().pool_slab_size;
+  auto* header = reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(p) & ~(slab_bytes - 1));
+  h.alloc.pool_free_bytes(header + 16);
+  EXPECT_EQ(h.sink->count(Code::FA541), 1u);
+  void* q = h.alloc.pool_alloc_bytes(64);  // the slab still works
+  EXPECT_NE(q, nullptr);
+  h.alloc.pool_free_bytes(q);
+  h.alloc.pool_free_bytes(p);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
+// Counts and bytes are kept per size class and summed on read: they must still add up
+// across classes, reuse and the peak.
+TEST_P(PoolTest, CountsAndBytesAreExactAcrossSizeClasses) {
+  std::vector<void*> blocks;
+  for (std::size_t size : {1u, 16u, 17u, 64u, 100u, 256u, 300u, 4096u})
+    blocks.push_back(h.alloc.pool_alloc_bytes(size));
+  const std::uint64_t class_bytes = 16 + 16 + 32 + 64 + 112 + 256 + 320 + 4096;
+  AllocStats s = h.alloc.stats();
+  EXPECT_EQ(s.pool.allocations, 8u);
+  EXPECT_EQ(s.pool.bytes_allocated, class_bytes);
+  EXPECT_EQ(s.pool.peak_bytes, class_bytes);
+  for (void* p : blocks) h.alloc.pool_free_bytes(p);
+  void* again = h.alloc.pool_alloc_bytes(64);  // reused from the free list
+  s = h.alloc.stats();
+  EXPECT_EQ(s.pool.allocations, 9u);
+  EXPECT_EQ(s.pool.frees, 8u);
+  EXPECT_EQ(s.pool.bytes_allocated, class_bytes + 64);
+  EXPECT_EQ(s.pool.bytes_freed, class_bytes);
+  EXPECT_EQ(s.pool.peak_bytes, class_bytes);  // never more live at once
+  EXPECT_EQ(h.alloc.thread_stats().pool.allocations, 9u);
+  h.alloc.pool_free_bytes(again);
+  EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
+}
+
 // Block-boundary checks cost a division per free, so they come with debug checks.
 TEST(PoolDebugChecks, InteriorPointerIsRejected) {
   Harness h(config_with_checks(true));

@@ -25,5 +25,6 @@
 #include <framealloc/stats.hpp>
 #include <framealloc/streaming.hpp>
 #include <framealloc/tags.hpp>
+#include <framealloc/thread_handle.hpp>
 #include <framealloc/transfer.hpp>
 #include <framealloc/version.hpp>

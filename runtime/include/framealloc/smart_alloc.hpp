@@ -326,6 +326,10 @@ class SmartAlloc {
     return {first, n};
   }
 
+  friend class ThreadHandle;
+  // The owner's inline free of p into ts's lists; false when p needs pool_free_slow().
+  bool pool_free_inline(detail::ThreadState& ts, void* p) noexcept;
+  void report_foreign_handle();  // FA201: a ThreadHandle used on another thread
   detail::ThreadState& attach_slow() const;
   void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc);
   void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc);
@@ -345,13 +349,15 @@ class SmartAlloc {
 
 // The location is only passed on to the slow paths: the fast paths never read it.
 inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
+  void* p;
+  if (detail::frame_bump(local(), size, align, p)) [[likely]]
     return p;
   return frame_alloc_slow(size, align, true, loc);
 }
 
 inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  if (void* p = detail::frame_bump(local(), size, align)) [[likely]]
+  void* p;
+  if (detail::frame_bump(local(), size, align, p)) [[likely]]
     return p;
   return frame_alloc_slow(size, align, false, loc);
 }
@@ -367,23 +373,28 @@ inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, S
   return pool_alloc_slow(size, align, loc);
 }
 
-inline void SmartAlloc::pool_free_bytes(void* p) {
+inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexcept {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
-  if (off < pool_size_) [[likely]] {
+  // In the reservation and past the slab header; the header's fast_owner_key then says in
+  // one compare whether the owner may push it back inline (see SlabHeader).
+  if (off < pool_size_ && (off & ~slab_mask_) >= detail::kSlabHeaderBytes) [[likely]] {
     auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
-    detail::ThreadState& ts = local();
-    if (slab->magic == detail::SlabHeader::kMagic && slab->owner == &ts && !ts.pool_checked &&
-        !slab->charges && static_cast<std::byte*>(p) >= slab->first_block) [[likely]] {
+    if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
       auto* b = static_cast<detail::FreeBlock*>(p);
-      detail::SizeClassState& c = ts.classes[slab->size_class];
+      detail::SizeClassState& c = *slab->owner_class;
       b->next = c.free;
       c.free = b;
-      ts.pool_outstanding -= slab->block_size;
-      ts.pool_stats.frees.add(1);
-      ts.pool_stats.bytes_freed.add(slab->block_size);
-      return;
+      c.frees.add(1);
+      ts.pool_headroom += slab->block_size;
+      return true;
     }
   }
+  return false;
+}
+
+inline void SmartAlloc::pool_free_bytes(void* p) {
+  if (pool_free_inline(local(), p)) [[likely]]
+    return;
   pool_free_slow(p);
 }
 

@@ -85,7 +85,7 @@ struct Fiber {
 };
 
 struct alignas(64) Worker {
-  explicit Worker(std::size_t arena_bytes) : arena(arena_bytes) {}
+  Worker(std::size_t arena_bytes, std::size_t workers) : arena(arena_bytes, workers) {}
   std::array<detail::WorkStealingDeque<Job*>, kPriorityCount> deques;
   JobArena arena;
   detail::WorkerSlot slot;
@@ -306,7 +306,12 @@ void finish(State& s, Job* job, std::uint32_t index) {
   if (job->storage == JobStorage::Heap) {
     detail::free_heap_job(job, job->heap_align);
   } else {
-    s.workers[job->arena]->arena.release_one();
+    JobArena& arena = s.workers[job->arena]->arena;
+    if (index == kHelper) {
+      arena.release_one();
+    } else {
+      arena.release_one(index);  // this worker's own slot: no atomic read-modify-write
+    }
   }
   // The arena release comes first: whoever sees no outstanding job may reset arenas.
   const bool counter_done = counter && detail::CounterAccess::finish_one(*counter);
@@ -622,7 +627,7 @@ JobSystem::JobSystem(JobSystemConfig config)
     if (placement.tier > 1) s.track_load = true;
 
   for (std::size_t i = 0; i < s.plan.workers.size(); ++i) {
-    auto w = std::make_unique<Worker>(config.frame_arena_bytes);
+    auto w = std::make_unique<Worker>(config.frame_arena_bytes, s.plan.workers.size());
     w->slot = {this, static_cast<std::uint32_t>(i), &w->arena};
     w->placement = s.plan.workers[i];
     w->threshold = w->placement.tier == 2   ? s.plan.thresholds.tier2
@@ -668,10 +673,12 @@ void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept
   if (slot) {
     bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
                                       : s.workers[slot->index]->heap_jobs);
-  } else {
+  } else if (s.track_load || storage == JobStorage::Frame) {
     (storage == JobStorage::Frame ? s.helper_frame_jobs : s.helper_heap_jobs)
         .fetch_add(1, std::memory_order_relaxed);
   }
+  // Otherwise a heap job of a non-worker: submit() counts it in external_spawned anyway, and
+  // stats() reads it from there, so the spawn pays one atomic add instead of two.
 }
 
 void JobSystem::submit(Job* job) {
@@ -831,6 +838,7 @@ JobStats JobSystem::stats() const {
   JobStats st;
   st.frame_jobs = s.helper_frame_jobs.load(std::memory_order_relaxed);
   st.heap_jobs = s.helper_heap_jobs.load(std::memory_order_relaxed);
+  if (!s.track_load) st.heap_jobs += s.external_spawned.load(std::memory_order_relaxed);
   st.exceptions = s.exceptions.load(std::memory_order_relaxed);
   st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
   for (const auto& w : s.workers) {

@@ -15,6 +15,7 @@ namespace fa::detail {
 
 class Instance;
 struct ThreadState;
+struct SizeClassState;
 struct TagContext;     // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
 struct BlockCharge;    // the budget charge of one pool block (runtime/src/tag_context.hpp)
 struct ThreadObserve;  // frame timing and call-site tables (runtime/src/observer.hpp)
@@ -28,6 +29,11 @@ struct SlabHeader {
   static constexpr std::uint64_t kMagic = 0x46414c4c4f43534cull;  // "FALLOCSL"
   std::uint64_t magic;
   ThreadState* owner;
+  // The owner's address while a free by the owner may take the inline path; 0 once the slab
+  // has budget charges and for released slabs (their memory reads as zero). One compare
+  // with ThreadState::pool_fast_key then covers "live slab, mine, no charges, no checks".
+  std::atomic<std::uintptr_t> fast_owner_key;
+  SizeClassState* owner_class;  // &owner->classes[size_class]: the inline free's list
   std::uint32_t size_class;
   std::uint32_t block_size;
   std::byte* first_block;
@@ -38,11 +44,18 @@ struct SlabHeader {
   // out; frees of such slabs take the slow path to refund them.
   BlockCharge* charges;
 };
+// Blocks start here: an address below it in a slab is the header, never a block.
+inline constexpr std::size_t kSlabHeaderBytes = 128;
+static_assert(sizeof(SlabHeader) <= kSlabHeaderBytes);
 
 struct SizeClassState {
   FreeBlock* free = nullptr;
   std::byte* carve = nullptr;  // next never-used block in the current slab
   std::byte* carve_end = nullptr;
+  // Blocks of this class this thread allocated / freed (any owner). Bytes are derived
+  // (count × class size) when stats are read, so each request bumps one counter, next to
+  // the free list it touches anyway.
+  OwnedCounter allocs, frees;
 };
 
 struct FrameArena {
@@ -53,6 +66,8 @@ struct FrameArena {
   // base + capacity during a frame. base when no frame is active or the thread is
   // instrumented, so those requests fall through to the slow path (FA001, poisoning).
   std::byte* limit = nullptr;
+  // Frame allocations ever made by this thread, on the cursor's cache line.
+  OwnedCounter allocations;
   std::size_t capacity = 0;
   // Written only by the owner; relaxed atomic so stats readers on other threads can see it.
   std::atomic<bool> active{false};
@@ -71,6 +86,8 @@ struct ThreadState {
   bool budgeted = false;      // a budget applies to this thread's allocations: charge them
   bool observed = false;      // profiler hooks or call-site attribution: every request takes the slow path
   bool pool_checked = false;  // instrumented || budgeted || observed: pool requests take the slow path
+  // This state's address, or 1 while pool_checked: compared with SlabHeader::fast_owner_key.
+  std::uintptr_t pool_fast_key = 1;
   std::atomic<bool> exited{false};
 
   FrameArena frame;
@@ -82,10 +99,20 @@ struct ThreadState {
   std::atomic<bool> drain_requested{false};  // DeferredOverflow::ProcessImmediately
   std::atomic<std::uint64_t> deferred_dropped{0}, deferred_refused{0};
   OwnedCounter deferred_processed;
-  std::uint64_t pool_outstanding = 0;  // bytes of this thread's slabs in use
+  // Bytes of this thread's slabs in use = pool_stats.peak_bytes - pool_headroom: an
+  // allocation subtracts and only raises the peak when the headroom runs out, a free adds.
+  std::int64_t pool_headroom = 0;
+  // Blocks this thread freed for one other owner, pushed to it with one CAS (pool.cpp).
+  struct RemoteBatch {
+    ThreadState* owner = nullptr;
+    FreeBlock* head = nullptr;
+    FreeBlock* tail = nullptr;
+    std::uint32_t count = 0;
+  } remote_batch;
 
   // frame_stats.bytes_* cover completed frames (bytes used, alignment padding included);
-  // the current frame's bytes are cur - base.
+  // the current frame's bytes are cur - base. Of pool_stats only peak_bytes is counted here:
+  // pool counts and bytes are per size class (SizeClassState::allocs/frees).
   KindCounters frame_stats, pool_stats, heap_stats;
   OwnedCounter pool_remote_frees;
   OwnedCounter failed_allocations;
@@ -109,18 +136,45 @@ constexpr bool is_pow2(std::size_t v) noexcept {
   return v != 0 && (v & (v - 1)) == 0;
 }
 
-// Bump allocation inside the current frame; nullptr means "take the slow path" (no frame,
-// instrumented thread, bad or large alignment, zero size, or not enough room).
-inline void* frame_bump(ThreadState& ts, std::size_t size, std::size_t align) noexcept {
+// Bump allocation inside the current frame. False means "take the slow path" (no frame,
+// instrumented thread, bad or large alignment, zero size, or not enough room): every one of
+// those cases fails one of the two compares below, so the fast path has no other branch.
+inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, void*& out) noexcept {
   FrameArena& a = ts.frame;
   const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
   const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
+  // align - 1 < 4096 rejects 0 and large alignments; a non-power of two has a bit left in
+  // align & (align - 1), which the shift lifts past 4095 (an overflowing shift only happens
+  // for align > 4096, already rejected by the first term).
+  const std::uintptr_t align_bad = (align - 1) | ((align & (align - 1)) << 12);
   const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
-  if (!is_pow2(align) || align > 4096 || p > limit || size - 1 >= limit - p) [[unlikely]]
-    return nullptr;
+  // p may pass limit by up to align - 1: then limit - p wraps and, as p > limit, is caught
+  // by the first test; size - 1 wraps for size 0.
+  if (align_bad >= 4096 || p > limit || size - 1 >= limit - p) [[unlikely]]
+    return false;
   a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
-  ts.frame_stats.allocations.add(1);
-  return reinterpret_cast<void*>(p);
+  a.allocations.add(1);
+  out = reinterpret_cast<void*>(p);
+  return true;
+}
+
+inline void set_pool_checked(ThreadState& ts, bool checked) noexcept {
+  ts.pool_checked = checked;
+  ts.pool_fast_key = checked ? 1 : reinterpret_cast<std::uintptr_t>(&ts);
+}
+
+// Counts one allocation of class cls by ts (fast and slow paths alike).
+inline void pool_count_alloc(ThreadState& ts, std::size_t cls) noexcept {
+  ts.classes[cls].allocs.add(1);
+  ts.pool_headroom -= kClassSizes[cls];
+  if (ts.pool_headroom < 0) [[unlikely]] {  // a new peak
+    ts.pool_stats.peak_bytes.add(static_cast<std::uint64_t>(-ts.pool_headroom));
+    ts.pool_headroom = 0;
+  }
+}
+
+inline std::uint64_t pool_outstanding(const ThreadState& ts) noexcept {
+  return ts.pool_stats.peak_bytes.get() - static_cast<std::uint64_t>(ts.pool_headroom);
 }
 
 // Pops a block from the thread's own free list; nullptr means "take the slow path".
@@ -130,12 +184,24 @@ inline void* pool_pop(ThreadState& ts, std::size_t cls) noexcept {
   if (!b) [[unlikely]]
     return nullptr;
   c.free = b->next;
-  const std::uint32_t bytes = kClassSizes[cls];
-  ts.pool_outstanding += bytes;
-  ts.pool_stats.allocations.add(1);
-  ts.pool_stats.bytes_allocated.add(bytes);
-  ts.pool_stats.peak_bytes.raise_to(ts.pool_outstanding);
+  pool_count_alloc(ts, cls);
   return b;
+}
+
+// Pool totals of one thread, summed over the size classes.
+struct PoolTotals {
+  std::uint64_t allocations = 0, frees = 0, bytes_allocated = 0, bytes_freed = 0;
+};
+inline PoolTotals pool_totals(const ThreadState& ts) noexcept {
+  PoolTotals t;
+  for (std::size_t c = 0; c < kNumClasses; ++c) {
+    const std::uint64_t a = ts.classes[c].allocs.get(), f = ts.classes[c].frees.get();
+    t.allocations += a;
+    t.frees += f;
+    t.bytes_allocated += a * kClassSizes[c];
+    t.bytes_freed += f * kClassSizes[c];
+  }
+  return t;
 }
 
 }  // namespace fa::detail

@@ -2,6 +2,9 @@
 // reset by the job system at the frame sync. Each frame is one generation; the arena counts
 // the jobs of the current generation that are still queued or running, so a reset while any
 // of them is alive is refused (and reported) instead of freeing memory a queue still points to.
+// That count is spread so the job path has no atomic read-modify-write: the owner counts what
+// it allocates, each worker counts what it releases in its own slot, and only other threads
+// (helpers) share one atomic; live_jobs() sums them.
 #pragma once
 
 #include <atomic>
@@ -13,7 +16,8 @@ namespace fa::jobs {
 
 class JobArena {
  public:
-  explicit JobArena(std::size_t capacity);
+  // release_slots: how many threads release through a slot of their own (the workers).
+  explicit JobArena(std::size_t capacity, std::size_t release_slots = 0);
   ~JobArena();
   JobArena(const JobArena&) = delete;
   JobArena& operator=(const JobArena&) = delete;
@@ -26,14 +30,19 @@ class JobArena {
     if (end > capacity_) return nullptr;
     used_ = end;
     unpoison(reinterpret_cast<void*>(at), size);
-    live_.fetch_add(1, std::memory_order_relaxed);
+    allocated_.store(allocated_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return reinterpret_cast<void*>(at);
   }
 
   // Any thread: a job stored here has finished (or was discarded).
-  void release_one() noexcept { live_.fetch_sub(1, std::memory_order_release); }
+  void release_one() noexcept { shared_released_.fetch_add(1, std::memory_order_release); }
+  // Only the thread that owns `slot` (< release_slots): a plain store, no read-modify-write.
+  void release_one(std::size_t slot) noexcept {
+    std::atomic<std::uint64_t>& n = slots_[slot].released;
+    n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
 
-  std::int64_t live_jobs() const noexcept { return live_.load(std::memory_order_acquire); }
+  std::int64_t live_jobs() const noexcept;
   std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
   std::size_t used() const noexcept { return used_; }
   std::size_t capacity() const noexcept { return capacity_; }
@@ -54,7 +63,13 @@ class JobArena {
   std::unique_ptr<std::byte[]> base_;
   std::size_t capacity_;
   std::size_t used_ = 0;
-  std::atomic<std::int64_t> live_{0};
+  struct alignas(64) Slot {
+    std::atomic<std::uint64_t> released{0};
+  };
+  std::atomic<std::uint64_t> allocated_{0};  // owner-written
+  std::atomic<std::uint64_t> shared_released_{0};
+  std::unique_ptr<Slot[]> slots_;
+  std::size_t slot_count_;
   std::atomic<std::uint64_t> generation_{1};
 };
 
