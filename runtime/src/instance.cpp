@@ -236,6 +236,8 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.pool.bytes_allocated = pool.bytes_allocated;
   t.pool.bytes_freed = pool.bytes_freed;
   t.heap = to_kind(ts.heap_stats);
+  t.owned_pool_bytes = pool_outstanding(ts);
+  t.owned_heap_bytes = ts.heap_outstanding.load(std::memory_order_relaxed);
   t.pool_remote_frees = ts.pool_remote_frees.get();
   t.failed_allocations = ts.failed_allocations.get();
   t.frame_budget_limit = ts.tags->budget_limit.load(std::memory_order_relaxed);

@@ -21,7 +21,7 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
     SizeClassState& c = ts.classes[slab->size_class];
     list->next = c.free;
     c.free = list;
-    ts.pool_headroom += slab->block_size;
+    ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
     list = next;
     ++n;
   }
@@ -328,7 +328,7 @@ void SmartAlloc::pool_free_slow(void* p) {
     detail::SizeClassState& c = ts.classes[slab->size_class];
     block->next = c.free;
     c.free = block;
-    ts.pool_headroom += bytes;
+    ts.pool_headroom.add(static_cast<std::int64_t>(bytes));
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
     if (!detail::queue_remote_free(*this, *impl_, *slab->owner, block)) return;  // refused (FA204)

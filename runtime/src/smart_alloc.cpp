@@ -315,8 +315,9 @@ void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align, SrcLoc l
     impl_->heap_live.emplace(p, detail::HeapBlock{size, align, &ts, charged.tag_plus_one, charged.serial});
     impl_->heap_live_bytes += size;
     impl_->heap_peak_bytes = std::max(impl_->heap_peak_bytes, impl_->heap_live_bytes);
-    ts.heap_outstanding += size;
-    ts.heap_stats.peak_bytes.raise_to(ts.heap_outstanding);
+    const std::uint64_t outstanding = ts.heap_outstanding.load(std::memory_order_relaxed) + size;
+    ts.heap_outstanding.store(outstanding, std::memory_order_relaxed);
+    ts.heap_stats.peak_bytes.raise_to(outstanding);
   }
   ts.heap_stats.allocations.add(1);
   ts.heap_stats.bytes_allocated.add(size);
@@ -383,7 +384,7 @@ void SmartAlloc::heap_free_named(void* p, const char* fn) {
       block = it->second;
       impl_->heap_live.erase(it);
       impl_->heap_live_bytes -= block.size;
-      block.owner->heap_outstanding -= block.size;
+      block.owner->heap_outstanding.fetch_sub(block.size, std::memory_order_relaxed);
       impl_->heap_remember_freed(p);
     }
   }

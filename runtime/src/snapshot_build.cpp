@@ -20,8 +20,10 @@ SnapshotThread to_snapshot_thread(const ThreadStats& t) {
   out.frame_used_bytes = t.frame_used_bytes;
   out.frame_capacity = t.frame_capacity;
   out.frame_peak_bytes = t.frame.peak_bytes;
-  out.pool_bytes = t.pool.live_bytes();
-  out.heap_bytes = t.heap.live_bytes();
+  // Per thread: bytes of the blocks it allocated that are still live (frees by other threads
+  // included), which never wraps below zero as a per-thread allocated - freed balance can.
+  out.pool_bytes = t.owned_pool_bytes;
+  out.heap_bytes = t.owned_heap_bytes;
   out.allocations = t.frame.allocations + t.pool.allocations + t.heap.allocations;
   out.remote_frees = t.pool_remote_frees;
   out.failed_allocations = t.failed_allocations;

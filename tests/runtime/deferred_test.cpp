@@ -251,6 +251,38 @@ TEST_P(Deferred, PeakAndLiveBytesFollowCrossThreadFrees) {
   EXPECT_EQ(h.alloc.stats().pool.live_allocations(), 0u);
 }
 
+// Per-thread live bytes belong to the thread that allocated: frees made by another thread never
+// push the freer's figure below zero (a snapshot once showed a thread holding 16 EiB of pool) and
+// reach the owner when it takes the blocks back.
+TEST_P(Deferred, PerThreadLiveBytesBelongToTheAllocatingThread) {
+  Harness h(with({.processing = fa::DeferredProcessing::Explicit}, GetParam()));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 4; ++i) blocks.push_back(h.alloc.pool_alloc_bytes(64));
+  void* big = h.alloc.heap_alloc_bytes(1000);
+  EXPECT_EQ(h.alloc.thread_stats().owned_pool_bytes, 256u);
+  EXPECT_EQ(h.alloc.thread_stats().owned_heap_bytes, 1000u);
+  fa::ThreadStats freer;
+  std::thread([&] {
+    for (void* p : blocks) h.alloc.pool_free_bytes(p);
+    h.alloc.heap_free_bytes(big);
+    freer = h.alloc.thread_stats();
+  }).join();
+  EXPECT_EQ(freer.owned_pool_bytes, 0u);
+  EXPECT_EQ(freer.owned_heap_bytes, 0u);
+  EXPECT_EQ(h.alloc.thread_stats().owned_heap_bytes, 0u);    // a heap free is immediate
+  EXPECT_EQ(h.alloc.thread_stats().owned_pool_bytes, 256u);  // queued until the owner takes them
+  const fa::Snapshot queued = h.alloc.build_snapshot();
+  ASSERT_EQ(queued.threads.size(), 2u);
+  EXPECT_EQ(queued.threads[0].pool_bytes, 256u);
+  EXPECT_EQ(queued.threads[1].pool_bytes, 0u);  // the freer: zero, not 2^64 - 256
+  EXPECT_EQ(queued.threads[1].heap_bytes, 0u);
+  EXPECT_EQ(h.alloc.process_deferred(), 4u);
+  EXPECT_EQ(h.alloc.thread_stats().owned_pool_bytes, 0u);
+  const fa::Snapshot after = h.alloc.build_snapshot();
+  EXPECT_EQ(after.threads[0].pool_bytes, 0u);
+  EXPECT_EQ(after.summary.pool_bytes, 0u);
+}
+
 TEST(DeferredConfig, BadValuesAreRejected) {
   EXPECT_THROW(fa::SmartAlloc(fa::AllocConfig::minimal().with_deferred({.capacity = 0})),
                std::invalid_argument);

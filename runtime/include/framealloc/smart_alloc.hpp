@@ -385,7 +385,7 @@ inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexc
       b->next = c.free;
       c.free = b;
       c.frees.add(1);
-      ts.pool_headroom += slab->block_size;
+      ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
       return true;
     }
   }

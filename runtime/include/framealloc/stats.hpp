@@ -36,6 +36,12 @@ struct ThreadStats {
   KindStats frame;
   KindStats pool;
   KindStats heap;
+  // Live bytes of the blocks this thread allocated, whoever frees them (a pool block freed by
+  // another thread counts until this thread takes it back from its deferred-free queue).
+  // pool.live_bytes() and heap.live_bytes() instead balance this thread's own allocations
+  // against the frees it performed, which include other threads' blocks.
+  std::uint64_t owned_pool_bytes = 0;
+  std::uint64_t owned_heap_bytes = 0;
   // Pool frees performed by this thread on blocks another thread owns.
   std::uint64_t pool_remote_frees = 0;
   // try_* requests that returned nullptr and non-try requests that threw.

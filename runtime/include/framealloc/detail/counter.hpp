@@ -22,6 +22,19 @@ class OwnedCounter {
   std::atomic<std::uint64_t> v_{0};
 };
 
+// The signed variant, for a balance that may dip below zero between updates.
+class OwnedSigned {
+ public:
+  void add(std::int64_t n) noexcept {
+    v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  void set(std::int64_t n) noexcept { v_.store(n, std::memory_order_relaxed); }
+  std::int64_t get() const noexcept { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> v_{0};
+};
+
 struct KindCounters {
   OwnedCounter allocations, frees, bytes_allocated, bytes_freed, peak_bytes;
 };

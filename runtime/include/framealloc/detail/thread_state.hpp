@@ -101,7 +101,8 @@ struct ThreadState {
   OwnedCounter deferred_processed;
   // Bytes of this thread's slabs in use = pool_stats.peak_bytes - pool_headroom: an
   // allocation subtracts and only raises the peak when the headroom runs out, a free adds.
-  std::int64_t pool_headroom = 0;
+  // Written by the owner only; stats readers on other threads read it (relaxed atomic).
+  OwnedSigned pool_headroom;
   // Blocks this thread freed for one other owner, pushed to it with one CAS (pool.cpp).
   struct RemoteBatch {
     ThreadState* owner = nullptr;
@@ -116,8 +117,9 @@ struct ThreadState {
   KindCounters frame_stats, pool_stats, heap_stats;
   OwnedCounter pool_remote_frees;
   OwnedCounter failed_allocations;
-  // Heap bytes allocated by this thread and not yet freed; updated under the heap mutex.
-  std::uint64_t heap_outstanding = 0;
+  // Heap bytes allocated by this thread and not yet freed (by any thread); updated under the
+  // heap mutex, read by stats without it.
+  std::atomic<std::uint64_t> heap_outstanding{0};
 
   TagContext* tags = nullptr;        // owned by the Instance
   ThreadObserve* observe = nullptr;  // owned by the Instance's Observer
@@ -166,15 +168,22 @@ inline void set_pool_checked(ThreadState& ts, bool checked) noexcept {
 // Counts one allocation of class cls by ts (fast and slow paths alike).
 inline void pool_count_alloc(ThreadState& ts, std::size_t cls) noexcept {
   ts.classes[cls].allocs.add(1);
-  ts.pool_headroom -= kClassSizes[cls];
-  if (ts.pool_headroom < 0) [[unlikely]] {  // a new peak
-    ts.pool_stats.peak_bytes.add(static_cast<std::uint64_t>(-ts.pool_headroom));
-    ts.pool_headroom = 0;
+  const std::int64_t headroom = ts.pool_headroom.get() - static_cast<std::int64_t>(kClassSizes[cls]);
+  if (headroom < 0) [[unlikely]] {  // a new peak
+    ts.pool_stats.peak_bytes.add(static_cast<std::uint64_t>(-headroom));
+    ts.pool_headroom.set(0);
+  } else {
+    ts.pool_headroom.set(headroom);
   }
 }
 
 inline std::uint64_t pool_outstanding(const ThreadState& ts) noexcept {
-  return ts.pool_stats.peak_bytes.get() - static_cast<std::uint64_t>(ts.pool_headroom);
+  // Headroom first: the peak read after it is at least as large, so a reader on another thread
+  // never sees the difference wrap below zero.
+  const std::int64_t headroom = ts.pool_headroom.get();
+  const std::uint64_t peak = ts.pool_stats.peak_bytes.get();
+  const std::uint64_t spare = headroom > 0 ? static_cast<std::uint64_t>(headroom) : 0;
+  return spare < peak ? peak - spare : 0;
 }
 
 // Pops a block from the thread's own free list; nullptr means "take the slow path".
