@@ -6,7 +6,10 @@
 // buffers, never the main thread's frame memory (that would be FA201); the main thread keeps
 // its render and interpolation scratch in its own frame. Hit events travel from the workers to
 // the main thread as pool objects (freed cross-thread), and level chunks are streamed in on
-// the heap path.
+// the heap path. An audio thread takes part in the frames through fa::FrameLoop (its arena is
+// reset with everyone's, and end_frame waits for it); each frame the main thread hands it a
+// mix command built in frame memory through a TransferHandle, which keeps the value valid
+// after the main thread's end_frame.
 //
 //   game_loop [--frames N] [--workers N] [--quiet] [--snapshot-dir DIR]
 #include <framealloc/framealloc.hpp>
@@ -17,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <latch>
 #include <memory>
 #include <memory_resource>
 #include <mutex>
@@ -36,6 +40,11 @@ struct HitEvent {  // made by the simulation, consumed (and freed) by the render
   int frame;
   int particle;
   float energy;
+};
+
+struct MixCommand {  // built by the main thread in its frame, received by the audio thread
+  int frame;
+  float loudness;
 };
 
 struct LevelChunk {  // large: takes the heap path
@@ -107,11 +116,37 @@ int main(int argc, char** argv) {
   // The main thread's frame budget covers its render and simulation scratch.
   alloc.set_thread_frame_budget({.limit = 1 << 20, .warn_at = 0.9});
 
+  // Main and audio thread frames go through the loop: begin/end for both, the barrier between.
+  fa::FrameLoop loop(alloc, fa::FrameLoopConfig{.worker_timeout = std::chrono::milliseconds(2000)});
+  std::mutex mix_mutex;
+  std::vector<fa::TransferHandle<MixCommand>> mix_queue;
+  std::uint64_t mixes_received = 0;  // written by the audio thread, read after it joined
+  std::latch audio_registered(1);
+  std::thread audio([&] {
+    auto registration = loop.register_thread("audio");
+    audio_registered.count_down();
+    while (loop.wait_for_frame()) {
+      fa::TagScope tag(alloc, "audio");
+      std::vector<fa::TransferHandle<MixCommand>> mine;
+      {
+        std::lock_guard lock(mix_mutex);
+        mine.swap(mix_queue);
+      }
+      std::span<float> mix = alloc.frame_alloc_batch<float>(512);  // this thread's frame scratch
+      for (auto& handle : mine) {
+        const MixCommand cmd = handle.receive();
+        for (float& s : mix) s = cmd.loudness;
+        ++mixes_received;
+      }
+    }
+  });
+  audio_registered.wait();
+
   fa::HeapBox<LevelChunk> streamed;
   std::uint64_t events_consumed = 0;
   int unfinished_simulations = 0;  // a simulation not done after wait_idle() would be a scheduler bug
   for (int f = 0; f < opt.frames; ++f) {
-    alloc.begin_frame();
+    loop.begin_frame();
     // The jobs read `world` and write `next_world` (persistent, double-buffered): frame memory
     // stays on the thread that owns it (FA201), only job records live in the job arenas.
     fa::jobs::Counter simulated;
@@ -175,9 +210,16 @@ int main(int argc, char** argv) {
       }
     }
     events_consumed += consumed_now;
+    {
+      // The mix command lives in this frame; the transfer moves it out before end_frame resets it.
+      MixCommand* cmd = alloc.frame_alloc<MixCommand>(MixCommand{f, float(consumed_now) * 0.01f});
+      fa::TransferHandle<MixCommand> handle = alloc.frame_box_for_transfer(*cmd);
+      std::lock_guard lock(mix_mutex);
+      mix_queue.push_back(std::move(handle));
+    }
     const std::size_t main_bytes = alloc.frame_used();
     jobs.end_frame();  // the frame sync: every job of the frame is done, job arenas reset
-    alloc.end_frame();
+    loop.end_frame();  // waits for the audio thread's frame, then ends the main thread's
     if (snapshots) (void)snapshots->maybe_emit(alloc);
     if (!opt.quiet) {
       const fa::AllocStats s = alloc.stats();
@@ -189,13 +231,19 @@ int main(int argc, char** argv) {
     }
   }
   streamed.reset();
+  loop.stop();
+  audio.join();
+  for (auto& handle : mix_queue) (void)handle.receive();  // the last frame's command: nobody mixes it
+  const std::uint64_t mixes_left = mix_queue.size();
+  mix_queue.clear();
 
   const fa::AllocStats s = alloc.stats();
   const fa::jobs::JobStats js = jobs.stats();
   const bool balanced = s.frame.allocations == s.frame.frees && s.pool.allocations == s.pool.frees &&
                         s.heap.allocations == s.heap.frees && s.diagnostics_reported == 0 &&
                         job_diagnostics->size() == 0 && js.exceptions == 0 && js.frame_jobs > 0 &&
-                        jobs.load() == 0 && unfinished_simulations == 0;
+                        jobs.load() == 0 && unfinished_simulations == 0 &&
+                        mixes_received + mixes_left == static_cast<std::uint64_t>(opt.frames);
   std::printf("\n%d frames on %zu threads (%zu job workers)\n", opt.frames, s.threads.size(),
               jobs.worker_count());
   std::printf("  jobs:  %llu in worker frame arenas, %llu on the heap, frame generation %llu\n",
@@ -204,6 +252,8 @@ int main(int argc, char** argv) {
   std::printf("  frame: %llu allocations, peak %llu B per thread-frame (summed)\n",
               static_cast<unsigned long long>(s.frame.allocations),
               static_cast<unsigned long long>(s.frame.peak_bytes));
+  std::printf("  audio: %llu mix commands received through TransferHandle (%llu left at exit)\n",
+              static_cast<unsigned long long>(mixes_received), static_cast<unsigned long long>(mixes_left));
   std::printf("  pool:  %llu allocations, %llu freed across threads\n",
               static_cast<unsigned long long>(s.pool.allocations),
               static_cast<unsigned long long>(events_consumed));
