@@ -4,6 +4,8 @@
 #include "server_harness.hpp"
 
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 #include <framealloc/diagnostic_codes.hpp>
 
 #include <filesystem>
@@ -300,7 +302,9 @@ TEST(Documents, UriPathRoundTripAndUtf16Columns) {
 namespace {
 
 TEST(AnalyzeWorkspace, RunsWithProgressAndPublishesEveryFileWithFindings) {
-  const auto ws = std::filesystem::temp_directory_path() / "fa_lsp_ws_analyze";
+  // Per process: ctest runs each test in its own process, two at a time.
+  const auto ws =
+      std::filesystem::temp_directory_path() / ("fa_lsp_ws_analyze_" + std::to_string(::getpid()));
   std::filesystem::create_directories(ws);
   std::ofstream(ws / "compile_commands.json") << "[]";
   Harness h;
@@ -358,7 +362,10 @@ TEST(AnalyzeWorkspace, RunsWithProgressAndPublishesEveryFileWithFindings) {
 
 // A harness whose workspace has an (empty) compilation database and a client with progress.
 struct WorkspaceHarness {
-  std::filesystem::path ws = std::filesystem::temp_directory_path() / "fa_lsp_ws_cancel";
+  // Per process: ctest runs each test in its own process, two at a time, and one test's
+  // destructor must not remove the directory another test is using.
+  std::filesystem::path ws =
+      std::filesystem::temp_directory_path() / ("fa_lsp_ws_cancel_" + std::to_string(::getpid()));
   Harness h;
   WorkspaceHarness() {
     std::filesystem::create_directories(ws);
