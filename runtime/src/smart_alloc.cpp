@@ -315,8 +315,7 @@ void* SmartAlloc::heap_alloc_bytes(std::size_t size, std::size_t align, SrcLoc l
     impl_->heap_live.emplace(p, detail::HeapBlock{size, align, &ts, charged.tag_plus_one, charged.serial});
     impl_->heap_live_bytes += size;
     impl_->heap_peak_bytes = std::max(impl_->heap_peak_bytes, impl_->heap_live_bytes);
-    const std::uint64_t outstanding = ts.heap_outstanding.load(std::memory_order_relaxed) + size;
-    ts.heap_outstanding.store(outstanding, std::memory_order_relaxed);
+    const std::uint64_t outstanding = ts.heap_outstanding.fetch_add(size, std::memory_order_relaxed) + size;
     ts.heap_stats.peak_bytes.raise_to(outstanding);
   }
   ts.heap_stats.allocations.add(1);

@@ -25,6 +25,14 @@ struct Seen {
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::string> paths;
+  // The watcher callback (called on the watcher thread).
+  fa::lsp::SnapshotWatcher::Callback recorder() {
+    return [this](const std::string& path) {
+      std::lock_guard lock(m);
+      paths.push_back(path);
+      cv.notify_all();
+    };
+  }
   bool wait_for(std::size_t n) {
     std::unique_lock lock(m);
     return cv.wait_for(lock, std::chrono::seconds(10), [&] { return paths.size() >= n; });
@@ -41,11 +49,7 @@ TEST(SnapshotWatcher, ReportsRenamedAndWrittenFilesInADirectoryCreatedLater) {
   const fs::path dir = fresh_dir("later");
   Seen seen;
   {
-    fa::lsp::SnapshotWatcher watcher([&](const std::string& path) {
-      std::lock_guard lock(seen.m);
-      seen.paths.push_back(path);
-      seen.cv.notify_all();
-    });
+    fa::lsp::SnapshotWatcher watcher(seen.recorder());
     watcher.watch(dir.string());
     fs::create_directories(dir);
     // The watcher looks for the directory every half second; keep writing until it has seen one.
@@ -88,11 +92,7 @@ TEST(SnapshotWatcher, ReportsFilesAlreadyThereOnceOldestFirstThenNewOnes) {
   fs::create_directories(dir);
   for (int frame : {10, 2, 9}) std::ofstream(dir / padded(frame)) << "{}";
   Seen seen;
-  fa::lsp::SnapshotWatcher watcher([&](const std::string& path) {
-    std::lock_guard lock(seen.m);
-    seen.paths.push_back(path);
-    seen.cv.notify_all();
-  });
+  fa::lsp::SnapshotWatcher watcher(seen.recorder());
   watcher.watch(dir.string());
   ASSERT_TRUE(seen.wait_for(3));
   std::ofstream(dir / padded(11)) << "{}";
@@ -108,11 +108,7 @@ TEST(SnapshotWatcher, ReportsFilesAlreadyThereOnceOldestFirstThenNewOnes) {
 TEST(SnapshotWatcher, ADirectoryCreatedLaterWithFilesAlreadyInItLosesNone) {
   const fs::path dir = fresh_dir("burst");
   Seen seen;
-  fa::lsp::SnapshotWatcher watcher([&](const std::string& path) {
-    std::lock_guard lock(seen.m);
-    seen.paths.push_back(path);
-    seen.cv.notify_all();
-  });
+  fa::lsp::SnapshotWatcher watcher(seen.recorder());
   watcher.watch(dir.string());
   fs::create_directories(dir);
   // Written elsewhere and renamed in, as SnapshotEmitter does, so each file appears whole at once.
