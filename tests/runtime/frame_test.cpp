@@ -141,6 +141,28 @@ TEST_P(FrameTest, ExhaustionAtTheConfiguredArenaSize) {
   small.alloc.end_frame();
 }
 
+// Compile-time sizes take a one-compare fast path that leaves the last exact fit to the slow
+// path (runtime_optimized_test builds this at -O2): the arena must still fill to the byte.
+TEST_P(FrameTest, ConstantSizeRequestsFillTheArenaToTheLastByte) {
+  Harness small(AllocConfig::minimal().with_frame_arena_size(4096).with_debug_checks(GetParam()));
+  small.alloc.begin_frame();
+  const std::uint64_t before = small.alloc.stats().frame.allocations;
+  std::byte* prev = nullptr;
+  for (int i = 0; i < 64; ++i) {
+    auto* p = static_cast<std::byte*>(small.alloc.try_frame_alloc_bytes(64, 16));
+    ASSERT_NE(p, nullptr) << "request " << i;
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 16, 0u);
+    if (prev) {
+      EXPECT_EQ(p, prev + 64);
+    }
+    prev = p;
+  }
+  EXPECT_EQ(small.alloc.frame_remaining(), 0u);
+  EXPECT_EQ(small.alloc.try_frame_alloc_bytes(64, 16), nullptr);
+  EXPECT_EQ(small.alloc.stats().frame.allocations - before, 64u);
+  small.alloc.end_frame();
+}
+
 TEST_P(FrameTest, BatchAllocationValueInitialisesAndChecksOverflow) {
   h.alloc.begin_frame();
   std::span<std::uint64_t> s = h.alloc.frame_alloc_batch<std::uint64_t>(100);

@@ -373,15 +373,22 @@ inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, S
   return pool_alloc_slow(size, align, loc);
 }
 
-inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexcept {
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
+namespace detail {
+// The pool reservation of one instance: [base, base + size), slabs aligned to ~slab_mask + 1.
+struct PoolRegion {
+  std::uintptr_t base, size, slab_mask;
+};
+
+// The owner's inline free of p into ts's lists; false when p needs the slow path.
+inline bool pool_free_inline(const PoolRegion& r, ThreadState& ts, void* p) noexcept {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - r.base;
   // In the reservation and past the slab header; the header's fast_owner_key then says in
   // one compare whether the owner may push it back inline (see SlabHeader).
-  if (off < pool_size_ && (off & ~slab_mask_) >= detail::kSlabHeaderBytes) [[likely]] {
-    auto* slab = reinterpret_cast<detail::SlabHeader*>(pool_base_ + (off & slab_mask_));
+  if (off < r.size && (off & ~r.slab_mask) >= kSlabHeaderBytes) [[likely]] {
+    auto* slab = reinterpret_cast<SlabHeader*>(r.base + (off & r.slab_mask));
     if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
-      auto* b = static_cast<detail::FreeBlock*>(p);
-      detail::SizeClassState& c = *slab->owner_class;
+      auto* b = static_cast<FreeBlock*>(p);
+      SizeClassState& c = *slab->owner_class;
       b->next = c.free;
       c.free = b;
       c.frees.add(1);
@@ -390,6 +397,11 @@ inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexc
     }
   }
   return false;
+}
+}  // namespace detail
+
+inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexcept {
+  return detail::pool_free_inline({pool_base_, pool_size_, slab_mask_}, ts, p);
 }
 
 inline void SmartAlloc::pool_free_bytes(void* p) {

@@ -1,9 +1,10 @@
 // fa::ThreadHandle: the calling thread's frame and pool fast paths with the per-call thread
 // lookup hoisted out. SmartAlloc finds the thread's state on every request (a thread-local
 // compare and load); a handle looks it up once, so a loop of requests keeps the state in a
-// register. Use a handle only on the thread that created it: instrumented threads (debug
-// checks, ASan, Valgrind) always reach the slow path, which reports another thread's use as
-// FA201 and serves the request from the calling thread's own state.
+// register (also its allocator's pool constants; the slow paths are static so that a handle
+// held in a local variable never has its address taken). Use a handle only on the thread that created it:
+// instrumented threads (debug checks, ASan, Valgrind) always reach the slow path, which reports another
+// thread's use as FA201 and serves the request from the calling thread's own state.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,11 @@ namespace fa {
 
 class ThreadHandle {
  public:
-  explicit ThreadHandle(SmartAlloc& alloc) : alloc_(&alloc), ts_(&alloc.local()) {}
+  explicit ThreadHandle(SmartAlloc& alloc)
+      : alloc_(&alloc),
+        ts_(&alloc.local()),
+        region_{alloc.pool_base_, alloc.pool_size_, alloc.slab_mask_},
+        pool_max_(alloc.pool_max_) {}
 
   SmartAlloc& allocator() const noexcept { return *alloc_; }
 
@@ -25,52 +30,58 @@ class ThreadHandle {
     void* p;
     if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
       return p;
-    return frame_slow(size, align, loc, true);
+    return frame_slow(alloc_, ts_, size, align, loc, true);
   }
   void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                               SrcLoc loc = SrcLoc::current()) {
     void* p;
     if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
       return p;
-    return frame_slow(size, align, loc, false);
+    return frame_slow(alloc_, ts_, size, align, loc, false);
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
-    if (size - 1 < alloc_->pool_max_ && align <= 16 && !ts_->pool_checked) [[likely]] {
+    if (size - 1 < pool_max_ && align <= 16 && !ts_->pool_checked) [[likely]] {
       if (void* p = detail::pool_pop(*ts_, detail::size_class_of(size))) [[likely]]
         return p;
     }
-    return pool_alloc_slow(size, align, loc);
+    return pool_alloc_slow(alloc_, ts_, size, align, loc);
   }
   void pool_free_bytes(void* p) {
-    if (alloc_->pool_free_inline(*ts_, p)) [[likely]]
+    if (detail::pool_free_inline(region_, *ts_, p)) [[likely]]
       return;
-    pool_free_slow(p);
+    pool_free_slow(alloc_, ts_, p);
   }
 
  private:
-  // Out of line so that a loop of requests keeps only the fast path inline.
-  [[gnu::noinline]] void* frame_slow(std::size_t size, std::size_t align, SrcLoc loc, bool throwing) {
-    check_thread();
-    return throwing ? alloc_->frame_alloc_bytes(size, align, loc)
-                    : alloc_->try_frame_alloc_bytes(size, align, loc);
+  // Out of line, and static: they never see the handle's address, so a handle that is a local
+  // variable stays in registers for a whole loop of requests (no reload after each store).
+  [[gnu::noinline]] static void* frame_slow(SmartAlloc* alloc, detail::ThreadState* ts, std::size_t size,
+                                            std::size_t align, SrcLoc loc, bool throwing) {
+    check_thread(alloc, ts);
+    return throwing ? alloc->frame_alloc_bytes(size, align, loc)
+                    : alloc->try_frame_alloc_bytes(size, align, loc);
   }
-  [[gnu::noinline]] void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc) {
-    check_thread();
-    return alloc_->pool_alloc_bytes(size, align, loc);
+  [[gnu::noinline]] static void* pool_alloc_slow(SmartAlloc* alloc, detail::ThreadState* ts, std::size_t size,
+                                                 std::size_t align, SrcLoc loc) {
+    check_thread(alloc, ts);
+    return alloc->pool_alloc_bytes(size, align, loc);
   }
-  [[gnu::noinline]] void pool_free_slow(void* p) {
-    check_thread();
-    alloc_->pool_free_bytes(p);
+  [[gnu::noinline]] static void pool_free_slow(SmartAlloc* alloc, detail::ThreadState* ts, void* p) {
+    check_thread(alloc, ts);
+    alloc->pool_free_bytes(p);
   }
   // Slow paths only: reports FA201 when the calling thread is not the handle's.
-  void check_thread() const {
-    if (&alloc_->local() != ts_) [[unlikely]]
-      alloc_->report_foreign_handle();
+  static void check_thread(SmartAlloc* alloc, const detail::ThreadState* ts) {
+    if (&alloc->local() != ts) [[unlikely]]
+      alloc->report_foreign_handle();
   }
 
+  // Copies of the allocator's constants, so that a loop keeps them in registers too.
   SmartAlloc* alloc_;
   detail::ThreadState* ts_;
+  detail::PoolRegion region_;
+  std::size_t pool_max_;
 };
 
 }  // namespace fa
