@@ -363,12 +363,10 @@ inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t ali
 }
 
 inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  if (size - 1 < pool_max_ && align <= 16) [[likely]] {
-    detail::ThreadState& ts = local();
-    if (!ts.pool_checked) [[likely]] {
-      if (void* p = detail::pool_pop(ts, detail::size_class_of(size))) [[likely]]
-        return p;
-    }
+  detail::ThreadState& ts = local();
+  if (size - 1 < ts.pool_fast_max && align <= 16) [[likely]] {
+    if (void* p = detail::pool_pop(ts, detail::size_class_of(size))) [[likely]]
+      return p;
   }
   return pool_alloc_slow(size, align, loc);
 }

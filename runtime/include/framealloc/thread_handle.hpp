@@ -17,10 +17,7 @@ namespace fa {
 class ThreadHandle {
  public:
   explicit ThreadHandle(SmartAlloc& alloc)
-      : alloc_(&alloc),
-        ts_(&alloc.local()),
-        region_{alloc.pool_base_, alloc.pool_size_, alloc.slab_mask_},
-        pool_max_(alloc.pool_max_) {}
+      : alloc_(&alloc), ts_(&alloc.local()), region_{alloc.pool_base_, alloc.pool_size_, alloc.slab_mask_} {}
 
   SmartAlloc& allocator() const noexcept { return *alloc_; }
 
@@ -41,7 +38,7 @@ class ThreadHandle {
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
-    if (size - 1 < pool_max_ && align <= 16 && !ts_->pool_checked) [[likely]] {
+    if (size - 1 < ts_->pool_fast_max && align <= 16) [[likely]] {
       if (void* p = detail::pool_pop(*ts_, detail::size_class_of(size))) [[likely]]
         return p;
     }
@@ -77,11 +74,10 @@ class ThreadHandle {
       alloc->report_foreign_handle();
   }
 
-  // Copies of the allocator's constants, so that a loop keeps them in registers too.
+  // A copy of the allocator's pool region, so that a loop keeps it in registers too.
   SmartAlloc* alloc_;
   detail::ThreadState* ts_;
   detail::PoolRegion region_;
-  std::size_t pool_max_;
 };
 
 }  // namespace fa

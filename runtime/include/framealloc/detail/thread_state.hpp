@@ -88,6 +88,10 @@ struct ThreadState {
   bool pool_checked = false;  // instrumented || budgeted || observed: pool requests take the slow path
   // This state's address, or 1 while pool_checked: compared with SlabHeader::fast_owner_key.
   std::uintptr_t pool_fast_key = 1;
+  // The instance's pool_max_object_size, or 0 while pool_checked: one compare of size - 1
+  // against it admits a request to the inline pool path (size 0 wraps and fails it too).
+  std::size_t pool_fast_max = 0;
+  std::size_t pool_max_object = 0;  // the instance's pool_max_object_size
   std::atomic<bool> exited{false};
 
   FrameArena frame;
@@ -175,6 +179,7 @@ inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, voi
 inline void set_pool_checked(ThreadState& ts, bool checked) noexcept {
   ts.pool_checked = checked;
   ts.pool_fast_key = checked ? 1 : reinterpret_cast<std::uintptr_t>(&ts);
+  ts.pool_fast_max = checked ? 0 : ts.pool_max_object;
 }
 
 // Counts one allocation of class cls by ts (fast and slow paths alike).
