@@ -149,7 +149,14 @@ inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, voi
   FrameArena& a = ts.frame;
   const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
   const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
-  const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+  // Most requests find the cursor aligned already (sizes are multiples of their alignment):
+  // a predicted branch then keeps the rounding off the cursor's store-to-load chain. The empty
+  // asm stops the compiler from turning the branch into a cmov, which would put it back.
+  std::uintptr_t p = cur;
+  if (cur & (align - 1)) [[unlikely]] {
+    p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+    asm("" : "+r"(p));
+  }
   if (__builtin_constant_p(size) && __builtin_constant_p(align) && size != 0 &&
       size < (std::size_t{1} << 32) && is_pow2(align) && align <= 4096) {
     // Known at compile time (frame_alloc<T>): size + align - 1 bytes from cur always hold the
