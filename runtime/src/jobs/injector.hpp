@@ -1,6 +1,7 @@
 // The global injector for jobs spawned by non-worker threads: a bounded lock-free MPMC ring
 // (Vyukov's sequence-numbered cells), FIFO. Only when the ring is full does a push take the
 // overflow list's mutex; pops drain the ring first, so order is FIFO until the ring fills.
+// pushed() counts every push ever made, so the job system needs no spawn counter of its own.
 #pragma once
 
 #include <atomic>
@@ -30,11 +31,21 @@ class Injector {
     for (std::size_t i = 0; i < cap; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
   }
 
-  void push(T item) {
-    if (try_push_ring(item)) return;
+  // True when the push was a seq_cst read-modify-write (the ring): later seq_cst loads of the
+  // pusher are then ordered after it, as if it had fenced. False after an overflow push.
+  bool push(T item) {
+    if (try_push_ring(item)) return true;
     std::lock_guard lock(overflow_mutex_);
     overflow_.push_back(item);
     overflow_size_.store(overflow_.size(), std::memory_order_release);
+    overflow_pushed_.fetch_add(1, std::memory_order_seq_cst);
+    return false;
+  }
+
+  // Pushes so far, never below the number of items any pop has returned (a push is counted
+  // before its item can be popped).
+  std::size_t pushed() const noexcept {
+    return enqueue_.load(std::memory_order_seq_cst) + overflow_pushed_.load(std::memory_order_seq_cst);
   }
 
   // nullptr when empty (or when the only pushes are still being published).
@@ -66,7 +77,8 @@ class Injector {
       const std::size_t seq = cell.seq.load(std::memory_order_acquire);
       const auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos);
       if (diff == 0) {
-        if (enqueue_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+        if (enqueue_.compare_exchange_weak(pos, pos + 1, std::memory_order_seq_cst,
+                                           std::memory_order_relaxed)) {
           cell.value = item;
           cell.seq.store(pos + 1, std::memory_order_release);
           return true;
@@ -104,6 +116,7 @@ class Injector {
   alignas(64) std::atomic<std::size_t> enqueue_{0};
   alignas(64) std::atomic<std::size_t> dequeue_{0};
   alignas(64) std::atomic<std::size_t> overflow_size_{0};
+  std::atomic<std::size_t> overflow_pushed_{0};
   std::mutex overflow_mutex_;
   std::deque<T> overflow_;
 };

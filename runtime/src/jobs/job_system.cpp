@@ -14,6 +14,7 @@
 
 #include "fiber_context.hpp"
 #include "injector.hpp"
+#include "job_block_cache.hpp"
 #include "sync.hpp"
 
 namespace fa::jobs {
@@ -99,6 +100,7 @@ struct alignas(64) Worker {
   // many jobs are outstanding, so the job path touches no shared counter.
   alignas(64) std::atomic<std::uint64_t> spawned{0};
   std::atomic<std::uint64_t> finished{0};
+  detail::JobBlockReturns block_returns;  // pooled jobs' blocks on their way back
   std::thread thread;
 
   // Fibers. The scheduler context is the worker thread's own stack; it only switches between
@@ -138,17 +140,18 @@ struct JobSystem::State {
   // count of queued + running jobs. Otherwise per-worker spawned/finished counts are summed.
   bool track_load = false;
   alignas(64) std::atomic<std::int64_t> outstanding{0};
-  alignas(64) std::atomic<std::uint64_t> external_spawned{0};  // spawned by non-worker threads
-  std::atomic<std::uint64_t> external_finished{0};             // finished by helpers
+  // Jobs spawned by non-worker threads are counted by the injectors' push counts.
+  alignas(64) std::atomic<std::uint64_t> external_finished{0};  // finished by helpers
   alignas(64) std::atomic<std::int64_t> queued_high{0};
   alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
   alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> generation{1};
-  std::atomic<std::uint64_t> helper_executed{0}, helper_frame_jobs{0}, helper_heap_jobs{0}, exceptions{0};
+  std::atomic<std::uint64_t> helper_executed{0}, helper_heap_jobs{0}, exceptions{0};
   std::mutex exceptions_mutex;
   std::vector<std::exception_ptr> exception_list;
   std::shared_ptr<DiagnosticSink> sink;
+  detail::JobBlockCaches block_caches;  // storage of jobs spawned by non-worker threads
 
   JobSystem* system = nullptr;
   bool fibers = false;
@@ -169,7 +172,8 @@ std::int64_t outstanding_jobs(const State& s) noexcept {
   if (s.track_load) return s.outstanding.load(std::memory_order_seq_cst);
   std::uint64_t finished = s.external_finished.load(std::memory_order_seq_cst);
   for (const auto& w : s.workers) finished += w->finished.load(std::memory_order_seq_cst);
-  std::uint64_t spawned = s.external_spawned.load(std::memory_order_seq_cst);
+  std::uint64_t spawned = 0;
+  for (const auto& in : s.injectors) spawned += in.pushed();
   for (const auto& w : s.workers) spawned += w->spawned.load(std::memory_order_seq_cst);
   return static_cast<std::int64_t>(spawned - finished);
 }
@@ -303,14 +307,25 @@ void wake_for_fibers(State& s) {
 
 void finish(State& s, Job* job, std::uint32_t index) {
   Counter* counter = job->counter;
-  if (job->storage == JobStorage::Heap) {
-    detail::free_heap_job(job, job->heap_align);
-  } else {
-    JobArena& arena = s.workers[job->arena]->arena;
-    if (index == kHelper) {
-      arena.release_one();
-    } else {
-      arena.release_one(index);  // this worker's own slot: no atomic read-modify-write
+  switch (job->storage) {
+    case JobStorage::Heap:
+      detail::free_heap_job(job, job->heap_align);
+      break;
+    case JobStorage::Pooled:
+      if (index == kHelper) {
+        s.block_caches.give_back(job->cache, job);
+      } else {
+        s.workers[index]->block_returns.add(job->cache, job);  // batched
+      }
+      break;
+    case JobStorage::Frame: {
+      JobArena& arena = s.workers[job->arena]->arena;
+      if (index == kHelper) {
+        arena.release_one();
+      } else {
+        arena.release_one(index);  // this worker's own slot: no atomic read-modify-write
+      }
+      break;
     }
   }
   // The arena release comes first: whoever sees no outstanding job may reset arenas.
@@ -360,8 +375,11 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
 
 // A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
 // parking, so a sleeper is woken only when nobody searches: most spawns make no system call.
-void wake_workers(State& s, std::size_t load) {
-  detail::full_fence();
+// `fenced`: the push was a seq_cst read-modify-write, which orders it before the seq_cst loads
+// below just as the fence would (C++20 [atomics.order]: the sleeper's fence-then-check pairs
+// with it either way).
+void wake_workers(State& s, std::size_t load, bool fenced) {
+  if (!fenced) detail::full_fence();
   if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
   if (!s.track_load) return;
   if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
@@ -502,9 +520,12 @@ void run_loop(JobSystem& system, State& s) {
         continue;
       }
     }
-    if (idle == 0 && !s.track_load) {  // just ran out of work: maybe the last job finished
-      detail::full_fence();
-      s.completion.notify_all_if_sleeping();
+    if (idle == 0) {            // just ran out of work
+      w.block_returns.flush();  // the spawning threads may be waiting for their blocks
+      if (!s.track_load) {      // maybe the last job finished
+        detail::full_fence();
+        s.completion.notify_all_if_sleeping();
+      }
     }
     if (s.stop.load(std::memory_order_acquire)) break;
     if (tier == 1 && !searching) {
@@ -527,6 +548,7 @@ void run_loop(JobSystem& system, State& s) {
     }
   }
   if (searching) stop_searching();
+  this_worker(s).block_returns.flush();
 }
 
 void fiber_main(void* arg) {
@@ -600,7 +622,7 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
 }  // namespace
 
 JobSystem::JobSystem(JobSystemConfig config)
-    : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs) {
+    : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs), pooled_jobs_(config.pooled_jobs) {
   State& s = *state_;
   s.sink = config.sink ? config.sink : std::make_shared<StderrSink>();
   s.system = this;
@@ -658,6 +680,17 @@ JobSystem::~JobSystem() {
   s.stop.store(true, std::memory_order_release);
   for (auto& p : s.parkers) p.notify_all();
   for (auto& w : s.workers) w->thread.join();
+  // Every worker handed its pooled blocks back when it stopped.
+  assert(s.block_caches.totals().in_use == 0 && "a pooled job block was not handed back");
+}
+
+void* JobSystem::take_pooled_block(detail::JobBlockCache*& cache) {
+  cache = state_->block_caches.for_this_thread();
+  return cache ? cache->take() : nullptr;
+}
+
+void JobSystem::cancel_pooled_block(detail::JobBlockCache* cache, void* block) noexcept {
+  cache->cancel_take(block);  // make_job runs on the thread that owns the cache
 }
 
 void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
@@ -673,12 +706,11 @@ void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept
   if (slot) {
     bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
                                       : s.workers[slot->index]->heap_jobs);
-  } else if (s.track_load || storage == JobStorage::Frame) {
-    (storage == JobStorage::Frame ? s.helper_frame_jobs : s.helper_heap_jobs)
-        .fetch_add(1, std::memory_order_relaxed);
+  } else if (storage == JobStorage::Heap) {
+    s.helper_heap_jobs.fetch_add(1, std::memory_order_relaxed);
   }
-  // Otherwise a heap job of a non-worker: submit() counts it in external_spawned anyway, and
-  // stats() reads it from there, so the spawn pays one atomic add instead of two.
+  // A pooled job is counted by its cache (owner-written, no atomic read-modify-write); a
+  // non-worker never spawns into a frame arena.
 }
 
 void JobSystem::submit(Job* job) {
@@ -692,15 +724,14 @@ void JobSystem::submit(Job* job) {
     load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
   } else if (on_worker) {
     bump(s.workers[slot->index]->spawned);  // published by the deque push below
-  } else {
-    s.external_spawned.fetch_add(1, std::memory_order_seq_cst);
-  }
+  }                                         // a non-worker's spawn is counted by the injector's push count
+  bool fenced = false;
   if (on_worker) {
     s.workers[slot->index]->deques[p].push(job);
   } else {
-    s.injectors[p].push(job);
+    fenced = s.injectors[p].push(job);
   }
-  wake_workers(s, static_cast<std::size_t>(load));
+  wake_workers(s, static_cast<std::size_t>(load), fenced);
 }
 
 namespace {
@@ -836,9 +867,12 @@ const JobArena& JobSystem::arena(std::size_t worker) const {
 JobStats JobSystem::stats() const {
   const State& s = *state_;
   JobStats st;
-  st.frame_jobs = s.helper_frame_jobs.load(std::memory_order_relaxed);
   st.heap_jobs = s.helper_heap_jobs.load(std::memory_order_relaxed);
-  if (!s.track_load) st.heap_jobs += s.external_spawned.load(std::memory_order_relaxed);
+  const detail::JobBlockCache::Counts pool = s.block_caches.totals();
+  st.pooled_jobs = pool.taken;
+  st.pool_blocks = pool.blocks;
+  st.pool_blocks_in_use = pool.in_use;
+  st.pool_caches = s.block_caches.cache_count();
   st.exceptions = s.exceptions.load(std::memory_order_relaxed);
   st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
   for (const auto& w : s.workers) {

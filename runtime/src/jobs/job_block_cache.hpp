@@ -1,0 +1,147 @@
+// Recycled storage for jobs spawned by non-worker threads (JobStorage::Pooled). Each spawning
+// thread owns one cache per job system: it takes blocks from its own free list with no atomic
+// operation, and the workers that finish its jobs hand the blocks back in batches (one CAS per
+// batch onto the cache's return stack), which the owner takes over in one exchange when its
+// list runs dry. General-purpose malloc does the same work with a lock per call once the jobs
+// in flight outnumber its per-thread cache, which is what a burst of spawns from one thread does.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <framealloc/jobs/job.hpp>
+
+namespace fa::jobs::detail {
+
+inline constexpr std::size_t kJobBlocksPerSlab = 256;  // 32 KiB slabs
+// A worker hands blocks back after this many (or when it runs out of work).
+inline constexpr std::uint32_t kJobBlockReturnBatch = 32;
+
+class JobBlockCache {
+ public:
+  struct Block {
+    Block* next;
+  };
+  struct Counts {
+    std::uint64_t blocks = 0;  // created in slabs
+    std::uint64_t taken = 0;   // jobs placed in a block
+    std::uint64_t in_use = 0;  // taken and not yet handed back
+  };
+
+  JobBlockCache() = default;
+  ~JobBlockCache();
+  JobBlockCache(const JobBlockCache&) = delete;
+  JobBlockCache& operator=(const JobBlockCache&) = delete;
+
+  // Owner thread only. A kJobBlockBytes block aligned to kJobBlockAlign; throws std::bad_alloc.
+  void* take() {
+    if (!local_) refill();
+    Block* b = local_;
+    local_ = b->next;
+    __builtin_prefetch(local_, 1);  // the next spawn's block, usually last touched by a worker
+    owner_add(taken_, 1);
+    return b;
+  }
+  // Owner thread only.
+  void give_back_local(void* p) noexcept {
+    auto* b = static_cast<Block*>(p);
+    b->next = local_;
+    local_ = b;
+    owner_add(returned_local_, 1);
+  }
+  // Owner thread only: undoes take() when the job could not be constructed in the block.
+  void cancel_take(void* p) noexcept {
+    auto* b = static_cast<Block*>(p);
+    b->next = local_;
+    local_ = b;
+    owner_add(taken_, std::uint64_t(0) - 1);
+  }
+  // Any thread: `n` blocks linked from `head` to `tail` through Block::next.
+  void give_back_remote(Block* head, Block* tail, std::uint32_t n) noexcept;
+
+  // Ownership passes to a new thread when the previous owner exited (its jobs may still run).
+  void orphan() noexcept { orphaned_.store(true, std::memory_order_release); }
+  bool try_adopt() noexcept { return orphaned_.exchange(false, std::memory_order_acq_rel); }
+
+  Counts counts() const noexcept;
+
+ private:
+  static void owner_add(std::atomic<std::uint64_t>& c, std::uint64_t n) noexcept {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  void refill();
+
+  Block* local_ = nullptr;                                               // owner only
+  std::vector<void*> slabs_;                                             // owner only (and the destructor)
+  std::atomic<std::uint64_t> blocks_{0}, taken_{0}, returned_local_{0};  // owner-written
+  std::atomic<bool> orphaned_{false};
+  alignas(64) std::atomic<Block*> remote_{nullptr};  // blocks handed back by other threads
+  std::atomic<std::uint64_t> returned_remote_{0};
+};
+
+// A worker's blocks waiting to go back to their cache, all from one cache at a time (a burst
+// of jobs comes from one spawning thread). Only its worker touches it.
+class JobBlockReturns {
+ public:
+  void add(JobBlockCache* cache, void* block) noexcept {
+    auto* b = static_cast<JobBlockCache::Block*>(block);
+    if (cache != cache_) {
+      flush();
+      cache_ = cache;
+      tail_ = b;
+    }
+    b->next = head_;
+    head_ = b;
+    if (++count_ == kJobBlockReturnBatch) flush();
+  }
+  void flush() noexcept {
+    if (count_ == 0) return;
+    cache_->give_back_remote(head_, tail_, count_);
+    head_ = tail_ = nullptr;
+    count_ = 0;
+    cache_ = nullptr;
+  }
+  bool empty() const noexcept { return count_ == 0; }
+
+ private:
+  JobBlockCache* cache_ = nullptr;
+  JobBlockCache::Block* head_ = nullptr;
+  JobBlockCache::Block* tail_ = nullptr;
+  std::uint32_t count_ = 0;
+};
+
+// The caches of one job system, one per thread that spawned into it from outside the workers.
+// A thread finds its own through a thread-local entry keyed by the registry's unique id (never
+// by address: a new system may reuse a destroyed one's address). When a thread exits, its
+// cache is orphaned and the next new spawning thread adopts it, so short-lived spawning
+// threads do not pile up caches.
+class JobBlockCaches {
+ public:
+  JobBlockCaches();
+  ~JobBlockCaches();
+  JobBlockCaches(const JobBlockCaches&) = delete;
+  JobBlockCaches& operator=(const JobBlockCaches&) = delete;
+
+  // nullptr only while the calling thread is exiting (its thread-locals are being destroyed).
+  JobBlockCache* for_this_thread();
+  // Whether the calling thread owns `cache` (so it may use its free list directly).
+  bool owned_here(const JobBlockCache* cache) const noexcept;
+  // A block from any thread: straight to the free list when this thread owns the cache.
+  void give_back(JobBlockCache* cache, void* block) noexcept;
+
+  JobBlockCache::Counts totals() const;
+  std::size_t cache_count() const;
+
+ private:
+  JobBlockCache& register_this_thread();
+
+  std::uint64_t id_;
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<JobBlockCache>> caches_;
+};
+
+}  // namespace fa::jobs::detail
