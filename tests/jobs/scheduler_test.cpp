@@ -225,3 +225,39 @@ TEST(Scheduler, ManyThreadsSpawnConcurrently) {
   for (auto& t : producers) t.join();
   EXPECT_EQ(n.load(), 8000);
 }
+
+// A helper thread (inside wait()) publishes the jobs it finished without waking anyone per job;
+// it must wake a sleeping wait_idle() when it returns, or a helper that ran the last job would
+// leave wait_idle() asleep forever.
+TEST(Scheduler, WaitIdleWakesWhenAHelperFinishesTheLastJob) {
+  fj::JobSystem jobs(config(1));
+  std::atomic<bool> worker_started{false}, release_worker{false}, worker_done{false};
+  jobs.spawn([&] {
+    worker_started = true;
+    while (!release_worker.load()) std::this_thread::yield();
+    worker_done = true;
+  });
+  while (!worker_started.load()) std::this_thread::yield();  // the only worker is busy now
+  std::atomic<bool> idle_returned{false};
+  std::thread idle_waiter([&] {
+    jobs.wait_idle();
+    idle_returned = true;
+  });
+  // The last job has no counter (finishing it wakes nobody); it releases the wait by hand.
+  fj::Counter mine;
+  mine.add(1);
+  jobs.spawn([&] {  // nobody else is free: this thread runs it inside wait()
+    release_worker = true;
+    while (!worker_done.load()) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the worker goes idle first
+    mine.add(-1);
+  });
+  jobs.wait(mine);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!idle_returned.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_TRUE(idle_returned.load()) << "wait_idle() was not woken";
+  if (!idle_returned.load()) jobs.spawn([] {});  // a worker going idle wakes it, so it can be joined
+  idle_waiter.join();
+  EXPECT_EQ(jobs.stats().executed_by_helpers, 1u);
+  EXPECT_EQ(jobs.stats().executed_by_worker[0], 1u);
+}

@@ -23,7 +23,7 @@ class Injector {
   };
 
  public:
-  explicit Injector(std::size_t capacity = 4096) {
+  explicit Injector(std::size_t capacity = 16384) {
     std::size_t cap = 2;
     while (cap < capacity) cap <<= 1;
     mask_ = cap - 1;

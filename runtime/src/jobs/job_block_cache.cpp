@@ -9,10 +9,7 @@ namespace {
 
 std::atomic<std::uint64_t> g_next_registry_id{1};
 
-// The calling thread's caches. The last one used is kept in trivially destructible
-// thread-locals, so the spawn path pays no thread-local initialisation check.
-thread_local std::uint64_t t_last_id = 0;
-thread_local JobBlockCache* t_last_cache = nullptr;
+// The calling thread's caches (the last one used is also in t_last_cache*, see the header).
 thread_local bool t_exiting = false;  // the thread's caches are gone: spawns use the heap
 
 struct ThreadCaches {
@@ -27,7 +24,7 @@ struct ThreadCaches {
     for (Entry& e : entries)
       if (auto cache = e.owner_ref.lock()) cache->orphan();
     t_exiting = true;
-    t_last_id = 0;
+    t_last_cache_registry = 0;
     t_last_cache = nullptr;
   }
 };
@@ -81,18 +78,17 @@ JobBlockCache::Counts JobBlockCache::counts() const noexcept {
 JobBlockCaches::JobBlockCaches() : id_(g_next_registry_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 JobBlockCaches::~JobBlockCaches() {
-  if (t_last_id == id_) {
-    t_last_id = 0;
+  if (t_last_cache_registry == id_) {
+    t_last_cache_registry = 0;
     t_last_cache = nullptr;
   }
 }
 
-JobBlockCache* JobBlockCaches::for_this_thread() {
-  if (t_last_id == id_) return t_last_cache;
+JobBlockCache* JobBlockCaches::find_or_register() {
   if (t_exiting) return nullptr;
   for (const auto& e : t_caches.entries)
     if (e.registry_id == id_) {
-      t_last_id = id_;
+      t_last_cache_registry = id_;
       t_last_cache = e.cache;
       return e.cache;
     }
@@ -112,6 +108,8 @@ JobBlockCache& JobBlockCaches::register_this_thread() {
     if (!cache) {
       caches_.push_back(std::make_shared<JobBlockCache>());
       cache = caches_.back();
+      cache->next_in_registry_ = head_.load(std::memory_order_relaxed);
+      head_.store(cache.get(), std::memory_order_release);
     }
   }
   try {
@@ -120,26 +118,16 @@ JobBlockCache& JobBlockCaches::register_this_thread() {
     cache->orphan();  // not recorded here: let another thread have it
     throw;
   }
-  t_last_id = id_;
+  t_last_cache_registry = id_;
   t_last_cache = cache.get();
   return *cache;
 }
 
-bool JobBlockCaches::owned_here(const JobBlockCache* cache) const noexcept {
-  if (t_last_id == id_) return t_last_cache == cache;
+bool JobBlockCaches::owned_here_slow(const JobBlockCache* cache) const noexcept {
   if (t_exiting) return false;
   for (const auto& e : t_caches.entries)
     if (e.registry_id == id_) return e.cache == cache;
   return false;
-}
-
-void JobBlockCaches::give_back(JobBlockCache* cache, void* block) noexcept {
-  if (owned_here(cache)) {
-    cache->give_back_local(block);
-  } else {
-    auto* b = static_cast<JobBlockCache::Block*>(block);
-    cache->give_back_remote(b, b, 1);
-  }
 }
 
 JobBlockCache::Counts JobBlockCaches::totals() const {

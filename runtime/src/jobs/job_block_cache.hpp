@@ -69,7 +69,15 @@ class JobBlockCache {
 
   Counts counts() const noexcept;
 
+  // Jobs the owner ran while helping inside wait() (owner-written, released after each job):
+  // the job system sums these instead of sharing one atomic among helper threads.
+  void count_helped() noexcept {
+    helped_.store(helped_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+  std::uint64_t helped() const noexcept { return helped_.load(std::memory_order_seq_cst); }
+
  private:
+  friend class JobBlockCaches;
   static void owner_add(std::atomic<std::uint64_t>& c, std::uint64_t n) noexcept {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
@@ -79,6 +87,8 @@ class JobBlockCache {
   std::vector<void*> slabs_;                                             // owner only (and the destructor)
   std::atomic<std::uint64_t> blocks_{0}, taken_{0}, returned_local_{0};  // owner-written
   std::atomic<bool> orphaned_{false};
+  JobBlockCache* next_in_registry_ = nullptr;        // set before the cache is published, then fixed
+  std::atomic<std::uint64_t> helped_{0};             // owner-written
   alignas(64) std::atomic<Block*> remote_{nullptr};  // blocks handed back by other threads
   std::atomic<std::uint64_t> returned_remote_{0};
 };
@@ -114,6 +124,11 @@ class JobBlockReturns {
   std::uint32_t count_ = 0;
 };
 
+// The calling thread's most recently used cache, read inline on the spawn and finish paths.
+// Trivially constructed, so reading them costs no thread-local initialisation check.
+inline thread_local std::uint64_t t_last_cache_registry = 0;
+inline thread_local JobBlockCache* t_last_cache = nullptr;
+
 // The caches of one job system, one per thread that spawned into it from outside the workers.
 // A thread finds its own through a thread-local entry keyed by the registry's unique id (never
 // by address: a new system may reuse a destroyed one's address). When a thread exits, its
@@ -127,21 +142,49 @@ class JobBlockCaches {
   JobBlockCaches& operator=(const JobBlockCaches&) = delete;
 
   // nullptr only while the calling thread is exiting (its thread-locals are being destroyed).
-  JobBlockCache* for_this_thread();
+  // Throws std::bad_alloc when a first cache cannot be made.
+  JobBlockCache* for_this_thread() {
+    if (t_last_cache_registry == id_) return t_last_cache;
+    return find_or_register();
+  }
+  // The calling thread's cache if it is the one it used last, else nullptr. Never allocates.
+  JobBlockCache* cached_for_this_thread() const noexcept {
+    return t_last_cache_registry == id_ ? t_last_cache : nullptr;
+  }
   // Whether the calling thread owns `cache` (so it may use its free list directly).
-  bool owned_here(const JobBlockCache* cache) const noexcept;
+  bool owned_here(const JobBlockCache* cache) const noexcept {
+    if (t_last_cache_registry == id_) return t_last_cache == cache;
+    return owned_here_slow(cache);
+  }
   // A block from any thread: straight to the free list when this thread owns the cache.
-  void give_back(JobBlockCache* cache, void* block) noexcept;
+  void give_back(JobBlockCache* cache, void* block) noexcept {
+    if (owned_here(cache)) {
+      cache->give_back_local(block);
+    } else {
+      auto* b = static_cast<JobBlockCache::Block*>(block);
+      cache->give_back_remote(b, b, 1);
+    }
+  }
+  // Sum of every cache's helped() count; lock-free (caches are never removed before the end).
+  std::uint64_t helped_total() const noexcept {
+    std::uint64_t n = 0;
+    for (const JobBlockCache* c = head_.load(std::memory_order_acquire); c; c = c->next_in_registry_)
+      n += c->helped();
+    return n;
+  }
 
   JobBlockCache::Counts totals() const;
   std::size_t cache_count() const;
 
  private:
+  JobBlockCache* find_or_register();
   JobBlockCache& register_this_thread();
+  bool owned_here_slow(const JobBlockCache* cache) const noexcept;
 
   std::uint64_t id_;
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<JobBlockCache>> caches_;
+  std::atomic<JobBlockCache*> head_{nullptr};  // the same caches, newest first
 };
 
 }  // namespace fa::jobs::detail

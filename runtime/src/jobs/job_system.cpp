@@ -141,13 +141,15 @@ struct JobSystem::State {
   bool track_load = false;
   alignas(64) std::atomic<std::int64_t> outstanding{0};
   // Jobs spawned by non-worker threads are counted by the injectors' push counts.
-  alignas(64) std::atomic<std::uint64_t> external_finished{0};  // finished by helpers
+  // Finished by helper threads without a job block cache (exiting threads); the others count
+  // in their own cache (JobBlockCache::helped).
+  alignas(64) std::atomic<std::uint64_t> external_finished{0};
   alignas(64) std::atomic<std::int64_t> queued_high{0};
   alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
   alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> generation{1};
-  std::atomic<std::uint64_t> helper_executed{0}, helper_heap_jobs{0}, exceptions{0};
+  std::atomic<std::uint64_t> helper_heap_jobs{0}, exceptions{0};
   std::mutex exceptions_mutex;
   std::vector<std::exception_ptr> exception_list;
   std::shared_ptr<DiagnosticSink> sink;
@@ -170,7 +172,8 @@ using State = JobSystem::State;
 // was queued or running when the finish counts were read (and only jobs spawn jobs).
 std::int64_t outstanding_jobs(const State& s) noexcept {
   if (s.track_load) return s.outstanding.load(std::memory_order_seq_cst);
-  std::uint64_t finished = s.external_finished.load(std::memory_order_seq_cst);
+  std::uint64_t finished =
+      s.external_finished.load(std::memory_order_seq_cst) + s.block_caches.helped_total();
   for (const auto& w : s.workers) finished += w->finished.load(std::memory_order_seq_cst);
   std::uint64_t spawned = 0;
   for (const auto& in : s.injectors) spawned += in.pushed();
@@ -334,8 +337,14 @@ void finish(State& s, Job* job, std::uint32_t index) {
   if (s.track_load) {
     if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
   } else if (index == kHelper) {
-    s.external_finished.fetch_add(1, std::memory_order_seq_cst);
-    notify = true;  // workers may all be asleep: nobody else would wake wait_idle()
+    // In the helper's own cache: help_wait() wakes wait_idle() when it runs out of work or
+    // returns, as a worker does when it runs out of work.
+    if (detail::JobBlockCache* mine = s.block_caches.cached_for_this_thread()) {
+      mine->count_helped();
+    } else {
+      s.external_finished.fetch_add(1, std::memory_order_seq_cst);
+      notify = true;
+    }
   } else {
     bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
   }
@@ -365,11 +374,7 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   } else {
     index = current_index(system);  // the job may have waited and resumed on another worker
   }
-  if (index == kHelper) {
-    s.helper_executed.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    bump(s.workers[index]->executed);
-  }
+  if (index != kHelper) bump(s.workers[index]->executed);  // helpers: counted in finish()
   finish(s, job, index);
 }
 
@@ -740,16 +745,33 @@ namespace {
 void help_wait(JobSystem& system, State& s, Counter& counter, std::uint32_t index) {
   const bool on_worker = index != kHelper;
   const bool shallow = t_wait_depth < kMaxHelpDepth;
+  if (!on_worker) s.block_caches.for_this_thread();  // where finish() counts the jobs it helps with
+  // A helper's finished jobs are published without a fence: before it sleeps or returns, it
+  // fences and wakes wait_idle() in case one of them was the last job.
   struct Depth {
-    Depth() noexcept { ++t_wait_depth; }
-    ~Depth() { --t_wait_depth; }
-  } depth;
+    State& s;
+    bool helper;
+    bool ran = false;
+    explicit Depth(State& st, bool h) noexcept : s(st), helper(h) { ++t_wait_depth; }
+    ~Depth() {
+      --t_wait_depth;
+      if (helper && ran) {
+        detail::full_fence();
+        notify_completion(s);
+      }
+    }
+  } depth(s, !on_worker);
   unsigned idle = 0;
   while (counter.value() != 0) {
     if (Job* job = shallow ? find_job(s, index) : pop_local(s, index)) {
       execute(system, s, job, index);
+      depth.ran = true;
       idle = 0;
       continue;
+    }
+    if (idle == 0 && depth.ran && !on_worker) {  // just ran out of work
+      detail::full_fence();
+      notify_completion(s);
     }
     if (++idle < kSpinsBeforePark) {
       back_off(idle);
@@ -874,7 +896,8 @@ JobStats JobSystem::stats() const {
   st.pool_blocks_in_use = pool.in_use;
   st.pool_caches = s.block_caches.cache_count();
   st.exceptions = s.exceptions.load(std::memory_order_relaxed);
-  st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
+  st.executed_by_helpers =
+      s.external_finished.load(std::memory_order_relaxed) + s.block_caches.helped_total();
   for (const auto& w : s.workers) {
     st.frame_jobs += w->frame_jobs.load(std::memory_order_relaxed);
     st.heap_jobs += w->heap_jobs.load(std::memory_order_relaxed);
