@@ -68,6 +68,13 @@ class Injector {
     return ring + overflow_size_.load(std::memory_order_relaxed);
   }
   bool empty() const noexcept { return size_estimate() == 0; }
+  // Approximate, any thread: whether a pop may find something. Unlike empty() it does not read
+  // the pushers' position, whose cache line then stays with the pushing thread.
+  bool maybe_ready() const noexcept {
+    const std::size_t pos = dequeue_.load(std::memory_order_relaxed);
+    return cells_[pos & mask_].seq.load(std::memory_order_relaxed) == pos + 1 ||
+           overflow_size_.load(std::memory_order_relaxed) != 0;
+  }
 
  private:
   bool try_push_ring(T item) noexcept {

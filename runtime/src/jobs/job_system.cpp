@@ -191,12 +191,11 @@ std::size_t current_load(const State& s) noexcept {
 constexpr std::size_t kInjectorBatch = 16;
 
 Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
-  if (in.empty()) return nullptr;
+  if (!in.maybe_ready()) return nullptr;
   Job* job = in.pop();
   if (job && self) {
-    const std::size_t extra = std::min(in.size_estimate() / 2, kInjectorBatch - 1);
     std::size_t moved = 0;
-    for (; moved < extra; ++moved) {
+    for (; moved < kInjectorBatch - 1; ++moved) {
       Job* more = in.pop();
       if (!more) break;
       self->deques[p].push(more);
