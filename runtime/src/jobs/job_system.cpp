@@ -705,24 +705,17 @@ void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
   }
 }
 
-void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept {
+void JobSystem::submit(Job* job, detail::WorkerSlot* slot) {
   State& s = *state_;
-  if (slot) {
-    bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
-                                      : s.workers[slot->index]->heap_jobs);
-  } else if (storage == JobStorage::Heap) {
+  const bool on_worker = slot != nullptr;
+  if (on_worker) {
+    Worker& w = *s.workers[slot->index];
+    bump(job->storage == JobStorage::Frame ? w.frame_jobs : w.heap_jobs);
+  } else if (job->storage == JobStorage::Heap) {
     s.helper_heap_jobs.fetch_add(1, std::memory_order_relaxed);
-  }
-  // A pooled job is counted by its cache (owner-written, no atomic read-modify-write); a
-  // non-worker never spawns into a frame arena.
-}
-
-void JobSystem::submit(Job* job) {
-  State& s = *state_;
+  }  // a pooled job is counted by its cache; a non-worker never spawns into a frame arena
   const auto p = static_cast<std::size_t>(job->priority);
   if (job->priority == Priority::High) s.queued_high.fetch_add(1, std::memory_order_relaxed);
-  detail::WorkerSlot* slot = detail::current_worker();
-  const bool on_worker = slot && slot->system == this;
   std::int64_t load = 0;
   if (s.track_load) {
     load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;

@@ -104,19 +104,21 @@ class JobSystem {
 
   template <class F>
   void spawn(F&& fn, Priority p = Priority::Normal) {
-    submit(make_job(std::forward<F>(fn), nullptr, p));
+    detail::WorkerSlot* slot = own_worker_slot();
+    submit(make_job(std::forward<F>(fn), nullptr, p, slot), slot);
   }
   template <class F>
   void spawn(Counter& counter, F&& fn, Priority p = Priority::Normal) {
+    detail::WorkerSlot* slot = own_worker_slot();
     counter.add(1);
     Job* job = nullptr;
     try {
-      job = make_job(std::forward<F>(fn), &counter, p);
+      job = make_job(std::forward<F>(fn), &counter, p, slot);
     } catch (...) {
       counter.finish_one();
       throw;
     }
-    submit(job);
+    submit(job, slot);
   }
 
   // Returns when `counter` is zero, running other jobs meanwhile (on workers and helpers).
@@ -151,10 +153,15 @@ class JobSystem {
   struct State;
 
  private:
+  // The calling thread's worker slot when it is one of this system's workers, else nullptr.
+  detail::WorkerSlot* own_worker_slot() const noexcept {
+    detail::WorkerSlot* slot = detail::current_worker();
+    return slot && slot->system == this ? slot : nullptr;
+  }
   template <class F>
-  Job* make_job(F&& fn, Counter* counter, Priority p);
-  void count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept;
-  void submit(Job* job);
+  Job* make_job(F&& fn, Counter* counter, Priority p, detail::WorkerSlot* slot);
+  // Counts the job by storage and queues it: `slot` is own_worker_slot() of the spawning thread.
+  void submit(Job* job, detail::WorkerSlot* slot);
   // A block of the calling thread's job block cache (`cache` is set to it); nullptr when the
   // thread cannot have one (it is exiting). Throws std::bad_alloc.
   void* take_pooled_block(detail::JobBlockCache*& cache);
@@ -167,10 +174,8 @@ class JobSystem {
 };
 
 template <class F>
-Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
+Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p, detail::WorkerSlot* slot) {
   using Impl = detail::JobImpl<std::decay_t<F>>;
-  detail::WorkerSlot* slot = detail::current_worker();
-  if (slot && slot->system != this) slot = nullptr;
   Job* job = nullptr;
   if (slot && frame_jobs_) {
     if (void* mem = slot->arena->try_alloc(sizeof(Impl), alignof(Impl))) {
@@ -220,7 +225,6 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
   job->run = &Impl::run_fn;
   job->counter = counter;
   job->priority = p;
-  count_job(job->storage, slot);
   return job;
 }
 
