@@ -111,6 +111,8 @@ struct alignas(64) Worker {
   SpinLock waiting_lock;  // suspended fibers: any worker may resume one whose counter is zero
   std::vector<Fiber*> waiting;
   std::atomic<std::uint32_t> waiting_count{0};
+  // State::ready_epoch as of this worker's last fruitless look at its own list / at all lists.
+  std::uint64_t seen_ready_own = 0, seen_ready_all = 0;
 
   bool has_local() const noexcept {
     for (const auto& d : deques)
@@ -159,6 +161,9 @@ struct JobSystem::State {
   bool fibers = false;
   std::size_t fiber_stack_bytes = 0;
   alignas(64) std::atomic<std::int64_t> suspended{0};  // fibers in any waiting list
+  // Bumped whenever a suspended fiber may have become resumable (its counter reached zero),
+  // so workers look at the waiting lists (a lock and a read of each counter) only then.
+  alignas(64) std::atomic<std::uint64_t> ready_epoch{0};
   std::mutex fibers_mutex;
   std::vector<std::unique_ptr<Fiber>> all_fibers;  // destroyed after the workers stopped
 };
@@ -348,7 +353,10 @@ void finish(State& s, Job* job, std::uint32_t index) {
     bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
   }
   if (notify) notify_completion(s);
-  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) wake_for_fibers(s);
+  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) {
+    s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
+    wake_for_fibers(s);
+  }
 }
 
 // The worker (or kHelper) the calling thread is, read through the non-inlined accessor.
@@ -452,13 +460,18 @@ Fiber* take_ready_from(State& s, Worker& v, std::uint32_t taker) {
 
 // A suspended fiber whose counter is zero: this worker's own first, other workers' when asked.
 Fiber* claim_ready(State& s, Worker& w, bool scan_others) {
+  const std::uint64_t epoch = s.ready_epoch.load(std::memory_order_seq_cst);
+  if (epoch == (scan_others ? w.seen_ready_all : w.seen_ready_own)) return nullptr;  // nothing new
   const std::uint32_t self = w.slot.index;
   if (w.waiting_count.load(std::memory_order_relaxed) != 0)
-    if (Fiber* f = take_ready_from(s, w, self)) return f;
-  if (!scan_others || s.suspended.load(std::memory_order_relaxed) == 0) return nullptr;
-  for (auto& v : s.workers)
-    if (v.get() != &w && v->waiting_count.load(std::memory_order_relaxed) != 0)
-      if (Fiber* f = take_ready_from(s, *v, self)) return f;
+    if (Fiber* f = take_ready_from(s, w, self)) return f;  // epochs unchanged: there may be more
+  w.seen_ready_own = epoch;
+  if (!scan_others) return nullptr;
+  if (s.suspended.load(std::memory_order_relaxed) != 0)
+    for (auto& v : s.workers)
+      if (v.get() != &w && v->waiting_count.load(std::memory_order_relaxed) != 0)
+        if (Fiber* f = take_ready_from(s, *v, self)) return f;
+  w.seen_ready_all = epoch;
   return nullptr;
 }
 
@@ -584,11 +597,16 @@ void run_scheduler(State& s, Worker& w) {
       case FiberAction::Suspend: {
         next = f->next;
         {
+          // Under the lock nobody can resume `f`, so its counter is still alive to be read.
           std::lock_guard lock(w.waiting_lock);
           w.waiting.push_back(f);
           w.waiting_count.store(static_cast<std::uint32_t>(w.waiting.size()), std::memory_order_relaxed);
+          s.suspended.fetch_add(1, std::memory_order_seq_cst);
+          // The counter may have reached zero before the fiber was listed, when its finisher
+          // saw no suspended fiber and bumped no epoch: then bump it here. (Either this read
+          // sees zero or the finisher sees `suspended` non-zero.)
+          if (f->waiting_on->value() == 0) s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
         }
-        s.suspended.fetch_add(1, std::memory_order_seq_cst);
         break;
       }
       case FiberAction::YieldTo:
@@ -724,7 +742,13 @@ void JobSystem::submit(Job* job, detail::WorkerSlot* slot) {
   }                                         // a non-worker's spawn is counted by the injector's push count
   bool fenced = false;
   if (on_worker) {
-    s.workers[slot->index]->deques[p].push(job);
+    // Only a push onto an empty deque looks for a worker to wake. The push that made the deque
+    // non-empty did, so a worker is awake (or searching, or will see this deque non-empty in
+    // its re-check before sleeping, and then take these jobs too); and the spawning worker runs
+    // its own jobs anyway. This saves a full fence per spawn in bursts. Tier-2/3 workers wake
+    // on load thresholds, so that plan keeps checking on every spawn.
+    const bool was_empty = s.workers[slot->index]->deques[p].push(job);
+    if (!was_empty && !s.track_load) return;
   } else {
     fenced = s.injectors[p].push(job);
   }
