@@ -47,6 +47,7 @@ fj::JobSystem& fa_heap_system() {
   static fj::JobSystem jobs([] {
     fj::JobSystemConfig c;
     c.frame_jobs = false;
+    if (const char* w = std::getenv("FA_BENCH_WORKERS")) c.workers = std::strtoul(w, nullptr, 10);
     return c;
   }());
   return jobs;
