@@ -97,14 +97,16 @@ TEST(FrameJobs, TheJobRecordsItsStorage) {
   fj::Counter root;
   f.jobs.spawn(root, [&](fj::Context& ctx) {
     fj::Counter kids;
+    const std::size_t spawner = ctx.worker_index();  // the wait may resume on another worker
     ctx.spawn(kids, [&] { frame_seen = 1; });
     ctx.wait(kids);
-    // A worker's own arena holds the child just spawned.
-    const auto& arena = ctx.system().arena(ctx.worker_index());
-    EXPECT_GT(arena.used(), 0u);
+    // The spawning worker's own arena holds the child just spawned.
+    EXPECT_GT(ctx.system().arena(spawner).used(), 0u);
   });
   wait_on_workers(root);
   EXPECT_EQ(frame_seen.load(), 1);
+  EXPECT_EQ(f.jobs.stats().frame_jobs, 1u);
+  EXPECT_EQ(f.jobs.stats().pooled_jobs, 1u);  // the root, spawned by this thread
 }
 
 TEST(FrameJobs, TooLargeForTheArenaFallsBackToTheHeap) {
