@@ -42,6 +42,17 @@ class Injector {
     return false;
   }
 
+  // Up to `max` items into `out`, oldest first, claimed from the ring with one CAS (or one item
+  // from the overflow list when the ring is empty). Returns how many.
+  std::size_t pop_batch(T* out, std::size_t max) {
+    if (const std::size_t n = try_pop_ring_batch(out, max)) return n;
+    if (T item = pop()) {  // the ring was empty a moment ago: one at a time is fine here
+      out[0] = item;
+      return 1;
+    }
+    return 0;
+  }
+
   // Pushes so far, never below the number of items any pop has returned (a push is counted
   // before its item can be popped).
   std::size_t pushed() const noexcept {
@@ -114,6 +125,32 @@ class Injector {
         return nullptr;  // empty
       } else {
         pos = dequeue_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // Claims the published cells at the head of the ring, as many as are ready (up to max).
+  std::size_t try_pop_ring_batch(T* out, std::size_t max) noexcept {
+    std::size_t pos = dequeue_.load(std::memory_order_relaxed);
+    for (;;) {
+      std::size_t n = 0;
+      while (n < max && cells_[(pos + n) & mask_].seq.load(std::memory_order_acquire) == pos + n + 1) ++n;
+      if (n == 0) {
+        const Cell& head = cells_[pos & mask_];
+        const auto diff = static_cast<std::intptr_t>(head.seq.load(std::memory_order_acquire)) -
+                          static_cast<std::intptr_t>(pos + 1);
+        if (diff < 0) return 0;                          // empty
+        pos = dequeue_.load(std::memory_order_relaxed);  // another popper took it: look again
+        continue;
+      }
+      // Nobody else can consume these cells without moving dequeue_ past them first.
+      if (dequeue_.compare_exchange_weak(pos, pos + n, std::memory_order_relaxed)) {
+        for (std::size_t i = 0; i < n; ++i) {
+          Cell& cell = cells_[(pos + i) & mask_];
+          out[i] = cell.value;
+          cell.seq.store(pos + i + mask_ + 1, std::memory_order_release);
+        }
+        return n;
       }
     }
   }

@@ -191,28 +191,25 @@ std::size_t current_load(const State& s) noexcept {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
-// A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
-// (where others can steal them), so a thread spawning many jobs is drained in batches.
+// A worker takes up to kInjectorBatch jobs at once (one CAS) and keeps the rest in its own
+// deque (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
 
 Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
   if (!in.maybe_ready()) return nullptr;
-  Job* job = in.pop();
-  if (job && self) {
-    std::size_t moved = 0;
-    for (; moved < kInjectorBatch - 1; ++moved) {
-      Job* more = in.pop();
-      if (!more) break;
-      self->deques[p].push(more);
-    }
-    // The batch now waits in this worker's deque while it runs `job` (which may take long):
-    // make sure somebody is awake to steal it.
-    if (moved != 0) {
-      detail::full_fence();
-      if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
-    }
+  if (!self) return in.pop();
+  Job* batch[kInjectorBatch];
+  const std::size_t n = in.pop_batch(batch, kInjectorBatch);
+  if (n == 0) return nullptr;
+  // Run the oldest; the rest go to this worker's deque, oldest on top where thieves take first.
+  for (std::size_t i = 1; i < n; ++i) self->deques[p].push(batch[i]);
+  // The rest now waits in this worker's deque while it runs the first (which may take long):
+  // make sure somebody is awake to steal it.
+  if (n > 1) {
+    detail::full_fence();
+    if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
   }
-  return job;
+  return batch[0];
 }
 
 Job* steal_from_others(State& s, std::uint32_t self, std::size_t p, std::uint32_t& start) {
