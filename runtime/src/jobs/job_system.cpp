@@ -201,8 +201,9 @@ Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
   Job* batch[kInjectorBatch];
   const std::size_t n = in.pop_batch(batch, kInjectorBatch);
   if (n == 0) return nullptr;
-  // Run the oldest; the rest go to this worker's deque, oldest on top where thieves take first.
-  for (std::size_t i = 1; i < n; ++i) self->deques[p].push(batch[i]);
+  // Run the oldest; the rest go to this worker's deque newest first, so that this worker (which
+  // pops the bottom) continues in arrival order.
+  for (std::size_t i = n; i-- > 1;) self->deques[p].push(batch[i]);
   // The rest now waits in this worker's deque while it runs the first (which may take long):
   // make sure somebody is awake to steal it.
   if (n > 1) {
