@@ -13,6 +13,17 @@
 
 #include "job_block_cache.hpp"  // runtime/src/jobs
 
+#if defined(__SANITIZE_ADDRESS__)
+#define FA_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FA_TEST_ASAN 1
+#endif
+#endif
+#if defined(FA_TEST_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace fj = fa::jobs;
 namespace fd = fa::jobs::detail;
 
@@ -56,6 +67,29 @@ TEST(JobBlockCache, BlocksAreDistinctAlignedAndReusedLastInFirstOut) {
   for (void* p : taken) cache.give_back_local(p);
   EXPECT_EQ(cache.counts().in_use, 0u);
   EXPECT_EQ(cache.counts().taken, fd::kJobBlocksPerSlab + 4);
+}
+
+TEST(JobBlockCache, FreeBlocksArePoisonedPastTheirLinkInAsanBuilds) {
+#if defined(FA_TEST_ASAN)
+  fd::JobBlockCache cache;
+  auto* p = static_cast<char*>(cache.take());
+  EXPECT_EQ(__asan_region_is_poisoned(p, fd::kJobBlockBytes), nullptr);
+  auto* q = static_cast<char*>(cache.take());
+  cache.give_back_local(p);
+  EXPECT_FALSE(__asan_address_is_poisoned(p));  // the link
+  EXPECT_TRUE(__asan_address_is_poisoned(p + sizeof(void*)));
+  EXPECT_TRUE(__asan_address_is_poisoned(p + fd::kJobBlockBytes - 1));
+  std::thread([&] {
+    fd::JobBlockReturns returns;
+    returns.add(&cache, q);  // a worker's batch: poisoned as soon as it is handed in
+    EXPECT_TRUE(__asan_address_is_poisoned(q + sizeof(void*)));
+    returns.flush();
+  }).join();
+  EXPECT_EQ(cache.take(), p);
+  EXPECT_EQ(__asan_region_is_poisoned(p, fd::kJobBlockBytes), nullptr);
+#else
+  GTEST_SKIP() << "ASan builds only";
+#endif
 }
 
 TEST(JobBlockCache, AnotherThreadReturnsBlocksInBatchesAndTheOwnerReusesThem) {

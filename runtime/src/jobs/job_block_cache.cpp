@@ -33,7 +33,10 @@ thread_local ThreadCaches t_caches;
 }  // namespace
 
 JobBlockCache::~JobBlockCache() {
-  for (void* slab : slabs_) ::operator delete (slab, std::align_val_t{kJobBlockAlign});
+  for (void* slab : slabs_) {
+    fa::detail::asan_unpoison(slab, kJobBlockBytes * kJobBlocksPerSlab);
+    ::operator delete (slab, std::align_val_t{kJobBlockAlign});
+  }
 }
 
 void JobBlockCache::refill() {
@@ -53,6 +56,7 @@ void JobBlockCache::refill() {
     auto* b = reinterpret_cast<Block*>(bytes + i * kJobBlockBytes);
     b->next = local_;
     local_ = b;
+    poison_free(b);
   }
   owner_add(blocks_, kJobBlocksPerSlab);
 }

@@ -15,6 +15,8 @@
 
 #include <framealloc/jobs/job.hpp>
 
+#include "../instrument.hpp"
+
 namespace fa::jobs::detail {
 
 inline constexpr std::size_t kJobBlocksPerSlab = 256;  // 32 KiB slabs
@@ -44,10 +46,17 @@ class JobBlockCache {
     local_ = b->next;
     __builtin_prefetch(local_, 1);  // the next spawn's block, usually last touched by a worker
     owner_add(taken_, 1);
+    fa::detail::asan_unpoison(b, kJobBlockBytes);
     return b;
+  }
+  // ASan builds: a free block is poisoned past its link, so a job touched after it finished
+  // is reported on the first access. Whoever frees a block calls this first.
+  static void poison_free(void* p) noexcept {
+    fa::detail::asan_poison(static_cast<std::byte*>(p) + sizeof(Block), kJobBlockBytes - sizeof(Block));
   }
   // Owner thread only.
   void give_back_local(void* p) noexcept {
+    poison_free(p);
     auto* b = static_cast<Block*>(p);
     b->next = local_;
     local_ = b;
@@ -55,6 +64,7 @@ class JobBlockCache {
   }
   // Owner thread only: undoes take() when the job could not be constructed in the block.
   void cancel_take(void* p) noexcept {
+    poison_free(p);
     auto* b = static_cast<Block*>(p);
     b->next = local_;
     local_ = b;
@@ -98,6 +108,7 @@ class JobBlockCache {
 class JobBlockReturns {
  public:
   void add(JobBlockCache* cache, void* block) noexcept {
+    JobBlockCache::poison_free(block);
     auto* b = static_cast<JobBlockCache::Block*>(block);
     if (cache != cache_) {
       flush();
@@ -161,6 +172,7 @@ class JobBlockCaches {
     if (owned_here(cache)) {
       cache->give_back_local(block);
     } else {
+      JobBlockCache::poison_free(block);
       auto* b = static_cast<JobBlockCache::Block*>(block);
       cache->give_back_remote(b, b, 1);
     }
