@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <thread>
@@ -37,6 +38,7 @@ fj::JobSystem& fa_system() {
   static fj::JobSystem jobs([] {
     fj::JobSystemConfig c;
     c.frame_arena_bytes = std::size_t{8} << 20;
+    if (const char* w = std::getenv("FA_BENCH_WORKERS")) c.workers = std::strtoul(w, nullptr, 10);
     return c;
   }());
   return jobs;
@@ -45,6 +47,7 @@ fj::JobSystem& fa_heap_system() {
   static fj::JobSystem jobs([] {
     fj::JobSystemConfig c;
     c.frame_jobs = false;
+    if (const char* w = std::getenv("FA_BENCH_WORKERS")) c.workers = std::strtoul(w, nullptr, 10);
     return c;
   }());
   return jobs;

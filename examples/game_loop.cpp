@@ -246,8 +246,9 @@ int main(int argc, char** argv) {
                         mixes_received + mixes_left == static_cast<std::uint64_t>(opt.frames);
   std::printf("\n%d frames on %zu threads (%zu job workers)\n", opt.frames, s.threads.size(),
               jobs.worker_count());
-  std::printf("  jobs:  %llu in worker frame arenas, %llu on the heap, frame generation %llu\n",
-              static_cast<unsigned long long>(js.frame_jobs), static_cast<unsigned long long>(js.heap_jobs),
+  std::printf("  jobs:  %llu in worker frame arenas, %llu pooled, %llu on the heap, frame generation %llu\n",
+              static_cast<unsigned long long>(js.frame_jobs), static_cast<unsigned long long>(js.pooled_jobs),
+              static_cast<unsigned long long>(js.heap_jobs),
               static_cast<unsigned long long>(jobs.frame_generation()));
   std::printf("  frame: %llu allocations, peak %llu B per thread-frame (summed)\n",
               static_cast<unsigned long long>(s.frame.allocations),

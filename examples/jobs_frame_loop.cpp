@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
   std::printf("workers: %zu (strategy %s), frames: %zu, frame generation: %llu\n", jobs.worker_count(),
               std::string(fj::to_string(strategy)).c_str(), frames,
               static_cast<unsigned long long>(jobs.frame_generation()));
-  std::printf("jobs: %llu in frame arenas, %llu on the heap; system tasks %llu of %llu\n",
-              static_cast<unsigned long long>(st.frame_jobs), static_cast<unsigned long long>(st.heap_jobs),
+  std::printf("jobs: %llu in frame arenas, %llu pooled, %llu on the heap; system tasks %llu of %llu\n",
+              static_cast<unsigned long long>(st.frame_jobs), static_cast<unsigned long long>(st.pooled_jobs),
+              static_cast<unsigned long long>(st.heap_jobs),
               static_cast<unsigned long long>(system_tasks.load()),
               static_cast<unsigned long long>(expected));
   std::printf("balanced: %s\n", balanced ? "yes" : "no");

@@ -48,14 +48,28 @@ void wait_on_workers(const fj::Counter& c) {
 
 }  // namespace
 
-TEST(FrameJobs, JobsFromANonWorkerThreadGoToTheHeap) {
+TEST(FrameJobs, JobsFromANonWorkerThreadArePooledNotInFrameArenas) {
   Fixture f(4);
   fj::Counter c;
   for (int i = 0; i < 100; ++i) f.jobs.spawn(c, [] {});
   f.jobs.wait(c);
-  EXPECT_EQ(f.jobs.stats().heap_jobs, 100u);
+  EXPECT_EQ(f.jobs.stats().pooled_jobs, 100u);
+  EXPECT_EQ(f.jobs.stats().heap_jobs, 0u);
   EXPECT_EQ(f.jobs.stats().frame_jobs, 0u);
   EXPECT_EQ(total_arena_bytes(f.jobs), 0u);
+}
+
+TEST(FrameJobs, WithoutPoolingJobsFromANonWorkerThreadGoToTheHeap) {
+  fj::JobSystemConfig config;
+  config.workers = 2;
+  config.pooled_jobs = false;
+  fj::JobSystem jobs(config);
+  fj::Counter c;
+  for (int i = 0; i < 100; ++i) jobs.spawn(c, [] {});
+  jobs.wait(c);
+  EXPECT_EQ(jobs.stats().heap_jobs, 100u);
+  EXPECT_EQ(jobs.stats().pooled_jobs, 0u);
+  EXPECT_EQ(jobs.stats().pool_blocks, 0u);
 }
 
 TEST(FrameJobs, JobsSpawnedByWorkersLiveInTheirFrameArena) {
@@ -71,7 +85,8 @@ TEST(FrameJobs, JobsSpawnedByWorkersLiveInTheirFrameArena) {
   wait_on_workers(root);
   EXPECT_EQ(ran.load(), 64);
   const auto st = f.jobs.stats();
-  EXPECT_EQ(st.heap_jobs, 1u);    // the root, spawned from this thread
+  EXPECT_EQ(st.pooled_jobs, 1u);  // the root, spawned from this thread
+  EXPECT_EQ(st.heap_jobs, 0u);
   EXPECT_EQ(st.frame_jobs, 64u);  // the children, spawned on a worker
   EXPECT_GT(total_arena_bytes(f.jobs), 0u);
 }
@@ -82,14 +97,16 @@ TEST(FrameJobs, TheJobRecordsItsStorage) {
   fj::Counter root;
   f.jobs.spawn(root, [&](fj::Context& ctx) {
     fj::Counter kids;
+    const std::size_t spawner = ctx.worker_index();  // the wait may resume on another worker
     ctx.spawn(kids, [&] { frame_seen = 1; });
     ctx.wait(kids);
-    // A worker's own arena holds the child just spawned.
-    const auto& arena = ctx.system().arena(ctx.worker_index());
-    EXPECT_GT(arena.used(), 0u);
+    // The spawning worker's own arena holds the child just spawned.
+    EXPECT_GT(ctx.system().arena(spawner).used(), 0u);
   });
   wait_on_workers(root);
   EXPECT_EQ(frame_seen.load(), 1);
+  EXPECT_EQ(f.jobs.stats().frame_jobs, 1u);
+  EXPECT_EQ(f.jobs.stats().pooled_jobs, 1u);  // the root, spawned by this thread
 }
 
 TEST(FrameJobs, TooLargeForTheArenaFallsBackToTheHeap) {
@@ -110,7 +127,8 @@ TEST(FrameJobs, TooLargeForTheArenaFallsBackToTheHeap) {
   wait_on_workers(root);
   EXPECT_EQ(ran.load(), 8);
   const auto st = f.jobs.stats();
-  EXPECT_EQ(st.heap_jobs, 2u);  // root + the big child
+  EXPECT_EQ(st.pooled_jobs, 1u);  // the root
+  EXPECT_EQ(st.heap_jobs, 1u);    // the big child
   EXPECT_EQ(st.frame_jobs, 1u);
 }
 
@@ -230,7 +248,7 @@ TEST(FrameJobs, AtTheFrameSyncWorkersRunTheJobsSoTheirChildrenUseFrameArenas) {
     });
   f.jobs.end_frame();
   EXPECT_EQ(ran.load(), 80);
-  EXPECT_EQ(f.jobs.stats().heap_jobs, 8u);
+  EXPECT_EQ(f.jobs.stats().pooled_jobs, 8u);
   EXPECT_EQ(f.jobs.stats().frame_jobs, 80u);
 }
 

@@ -14,6 +14,7 @@
 
 #include "fiber_context.hpp"
 #include "injector.hpp"
+#include "job_block_cache.hpp"
 #include "sync.hpp"
 
 namespace fa::jobs {
@@ -99,6 +100,7 @@ struct alignas(64) Worker {
   // many jobs are outstanding, so the job path touches no shared counter.
   alignas(64) std::atomic<std::uint64_t> spawned{0};
   std::atomic<std::uint64_t> finished{0};
+  detail::JobBlockReturns block_returns;  // pooled jobs' blocks on their way back
   std::thread thread;
 
   // Fibers. The scheduler context is the worker thread's own stack; it only switches between
@@ -109,6 +111,8 @@ struct alignas(64) Worker {
   SpinLock waiting_lock;  // suspended fibers: any worker may resume one whose counter is zero
   std::vector<Fiber*> waiting;
   std::atomic<std::uint32_t> waiting_count{0};
+  // State::ready_epoch as of this worker's last fruitless look at its own list / at all lists.
+  std::uint64_t seen_ready_own = 0, seen_ready_all = 0;
 
   bool has_local() const noexcept {
     for (const auto& d : deques)
@@ -138,22 +142,28 @@ struct JobSystem::State {
   // count of queued + running jobs. Otherwise per-worker spawned/finished counts are summed.
   bool track_load = false;
   alignas(64) std::atomic<std::int64_t> outstanding{0};
-  alignas(64) std::atomic<std::uint64_t> external_spawned{0};  // spawned by non-worker threads
-  std::atomic<std::uint64_t> external_finished{0};             // finished by helpers
+  // Jobs spawned by non-worker threads are counted by the injectors' push counts.
+  // Finished by helper threads without a job block cache (exiting threads); the others count
+  // in their own cache (JobBlockCache::helped).
+  alignas(64) std::atomic<std::uint64_t> external_finished{0};
   alignas(64) std::atomic<std::int64_t> queued_high{0};
   alignas(64) std::atomic<std::int32_t> searching{0};  // tier-1 workers spinning for work
   alignas(64) detail::Parker completion;               // wait(counter), wait_idle()
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> generation{1};
-  std::atomic<std::uint64_t> helper_executed{0}, helper_frame_jobs{0}, helper_heap_jobs{0}, exceptions{0};
+  std::atomic<std::uint64_t> helper_heap_jobs{0}, exceptions{0};
   std::mutex exceptions_mutex;
   std::vector<std::exception_ptr> exception_list;
   std::shared_ptr<DiagnosticSink> sink;
+  detail::JobBlockCaches block_caches;  // storage of jobs spawned by non-worker threads
 
   JobSystem* system = nullptr;
   bool fibers = false;
   std::size_t fiber_stack_bytes = 0;
   alignas(64) std::atomic<std::int64_t> suspended{0};  // fibers in any waiting list
+  // Bumped whenever a suspended fiber may have become resumable (its counter reached zero),
+  // so workers look at the waiting lists (a lock and a read of each counter) only then.
+  alignas(64) std::atomic<std::uint64_t> ready_epoch{0};
   std::mutex fibers_mutex;
   std::vector<std::unique_ptr<Fiber>> all_fibers;  // destroyed after the workers stopped
 };
@@ -167,9 +177,11 @@ using State = JobSystem::State;
 // was queued or running when the finish counts were read (and only jobs spawn jobs).
 std::int64_t outstanding_jobs(const State& s) noexcept {
   if (s.track_load) return s.outstanding.load(std::memory_order_seq_cst);
-  std::uint64_t finished = s.external_finished.load(std::memory_order_seq_cst);
+  std::uint64_t finished =
+      s.external_finished.load(std::memory_order_seq_cst) + s.block_caches.helped_total();
   for (const auto& w : s.workers) finished += w->finished.load(std::memory_order_seq_cst);
-  std::uint64_t spawned = s.external_spawned.load(std::memory_order_seq_cst);
+  std::uint64_t spawned = 0;
+  for (const auto& in : s.injectors) spawned += in.pushed();
   for (const auto& w : s.workers) spawned += w->spawned.load(std::memory_order_seq_cst);
   return static_cast<std::int64_t>(spawned - finished);
 }
@@ -179,29 +191,26 @@ std::size_t current_load(const State& s) noexcept {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
-// A worker takes up to kInjectorBatch jobs at once and keeps the rest in its own deque
-// (where others can steal them), so a thread spawning many jobs is drained in batches.
+// A worker takes up to kInjectorBatch jobs at once (one CAS) and keeps the rest in its own
+// deque (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
 
 Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
-  if (in.empty()) return nullptr;
-  Job* job = in.pop();
-  if (job && self) {
-    const std::size_t extra = std::min(in.size_estimate() / 2, kInjectorBatch - 1);
-    std::size_t moved = 0;
-    for (; moved < extra; ++moved) {
-      Job* more = in.pop();
-      if (!more) break;
-      self->deques[p].push(more);
-    }
-    // The batch now waits in this worker's deque while it runs `job` (which may take long):
-    // make sure somebody is awake to steal it.
-    if (moved != 0) {
-      detail::full_fence();
-      if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
-    }
+  if (!in.maybe_ready()) return nullptr;
+  if (!self) return in.pop();
+  Job* batch[kInjectorBatch];
+  const std::size_t n = in.pop_batch(batch, kInjectorBatch);
+  if (n == 0) return nullptr;
+  // Run the oldest; the rest go to this worker's deque newest first, so that this worker (which
+  // pops the bottom) continues in arrival order.
+  for (std::size_t i = n; i-- > 1;) self->deques[p].push(batch[i]);
+  // The rest now waits in this worker's deque while it runs the first (which may take long):
+  // make sure somebody is awake to steal it.
+  if (n > 1) {
+    detail::full_fence();
+    if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
   }
-  return job;
+  return batch[0];
 }
 
 Job* steal_from_others(State& s, std::uint32_t self, std::size_t p, std::uint32_t& start) {
@@ -303,14 +312,25 @@ void wake_for_fibers(State& s) {
 
 void finish(State& s, Job* job, std::uint32_t index) {
   Counter* counter = job->counter;
-  if (job->storage == JobStorage::Heap) {
-    detail::free_heap_job(job, job->heap_align);
-  } else {
-    JobArena& arena = s.workers[job->arena]->arena;
-    if (index == kHelper) {
-      arena.release_one();
-    } else {
-      arena.release_one(index);  // this worker's own slot: no atomic read-modify-write
+  switch (job->storage) {
+    case JobStorage::Heap:
+      detail::free_heap_job(job, job->heap_align);
+      break;
+    case JobStorage::Pooled:
+      if (index == kHelper) {
+        s.block_caches.give_back(job->cache, job);
+      } else {
+        s.workers[index]->block_returns.add(job->cache, job);  // batched
+      }
+      break;
+    case JobStorage::Frame: {
+      JobArena& arena = s.workers[job->arena]->arena;
+      if (index == kHelper) {
+        arena.release_one();
+      } else {
+        arena.release_one(index);  // this worker's own slot: no atomic read-modify-write
+      }
+      break;
     }
   }
   // The arena release comes first: whoever sees no outstanding job may reset arenas.
@@ -319,13 +339,22 @@ void finish(State& s, Job* job, std::uint32_t index) {
   if (s.track_load) {
     if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
   } else if (index == kHelper) {
-    s.external_finished.fetch_add(1, std::memory_order_seq_cst);
-    notify = true;  // workers may all be asleep: nobody else would wake wait_idle()
+    // In the helper's own cache: help_wait() wakes wait_idle() when it runs out of work or
+    // returns, as a worker does when it runs out of work.
+    if (detail::JobBlockCache* mine = s.block_caches.cached_for_this_thread()) {
+      mine->count_helped();
+    } else {
+      s.external_finished.fetch_add(1, std::memory_order_seq_cst);
+      notify = true;
+    }
   } else {
     bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
   }
   if (notify) notify_completion(s);
-  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) wake_for_fibers(s);
+  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) {
+    s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
+    wake_for_fibers(s);
+  }
 }
 
 // The worker (or kHelper) the calling thread is, read through the non-inlined accessor.
@@ -350,18 +379,17 @@ void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   } else {
     index = current_index(system);  // the job may have waited and resumed on another worker
   }
-  if (index == kHelper) {
-    s.helper_executed.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    bump(s.workers[index]->executed);
-  }
+  if (index != kHelper) bump(s.workers[index]->executed);  // helpers: counted in finish()
   finish(s, job, index);
 }
 
 // A spinning (searching) tier-1 worker will find the new job or see it in its re-check before
 // parking, so a sleeper is woken only when nobody searches: most spawns make no system call.
-void wake_workers(State& s, std::size_t load) {
-  detail::full_fence();
+// `fenced`: the push was a seq_cst read-modify-write, which orders it before the seq_cst loads
+// below just as the fence would (C++20 [atomics.order]: the sleeper's fence-then-check pairs
+// with it either way).
+void wake_workers(State& s, std::size_t load, bool fenced) {
+  if (!fenced) detail::full_fence();
   if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
   if (!s.track_load) return;
   if (load > s.plan.thresholds.tier2) s.parkers[2].notify_one_if_sleeping();
@@ -430,13 +458,18 @@ Fiber* take_ready_from(State& s, Worker& v, std::uint32_t taker) {
 
 // A suspended fiber whose counter is zero: this worker's own first, other workers' when asked.
 Fiber* claim_ready(State& s, Worker& w, bool scan_others) {
+  const std::uint64_t epoch = s.ready_epoch.load(std::memory_order_seq_cst);
+  if (epoch == (scan_others ? w.seen_ready_all : w.seen_ready_own)) return nullptr;  // nothing new
   const std::uint32_t self = w.slot.index;
   if (w.waiting_count.load(std::memory_order_relaxed) != 0)
-    if (Fiber* f = take_ready_from(s, w, self)) return f;
-  if (!scan_others || s.suspended.load(std::memory_order_relaxed) == 0) return nullptr;
-  for (auto& v : s.workers)
-    if (v.get() != &w && v->waiting_count.load(std::memory_order_relaxed) != 0)
-      if (Fiber* f = take_ready_from(s, *v, self)) return f;
+    if (Fiber* f = take_ready_from(s, w, self)) return f;  // epochs unchanged: there may be more
+  w.seen_ready_own = epoch;
+  if (!scan_others) return nullptr;
+  if (s.suspended.load(std::memory_order_relaxed) != 0)
+    for (auto& v : s.workers)
+      if (v.get() != &w && v->waiting_count.load(std::memory_order_relaxed) != 0)
+        if (Fiber* f = take_ready_from(s, *v, self)) return f;
+  w.seen_ready_all = epoch;
   return nullptr;
 }
 
@@ -502,9 +535,12 @@ void run_loop(JobSystem& system, State& s) {
         continue;
       }
     }
-    if (idle == 0 && !s.track_load) {  // just ran out of work: maybe the last job finished
-      detail::full_fence();
-      s.completion.notify_all_if_sleeping();
+    if (idle == 0) {            // just ran out of work
+      w.block_returns.flush();  // the spawning threads may be waiting for their blocks
+      if (!s.track_load) {      // maybe the last job finished
+        detail::full_fence();
+        s.completion.notify_all_if_sleeping();
+      }
     }
     if (s.stop.load(std::memory_order_acquire)) break;
     if (tier == 1 && !searching) {
@@ -527,6 +563,7 @@ void run_loop(JobSystem& system, State& s) {
     }
   }
   if (searching) stop_searching();
+  this_worker(s).block_returns.flush();
 }
 
 void fiber_main(void* arg) {
@@ -558,11 +595,16 @@ void run_scheduler(State& s, Worker& w) {
       case FiberAction::Suspend: {
         next = f->next;
         {
+          // Under the lock nobody can resume `f`, so its counter is still alive to be read.
           std::lock_guard lock(w.waiting_lock);
           w.waiting.push_back(f);
           w.waiting_count.store(static_cast<std::uint32_t>(w.waiting.size()), std::memory_order_relaxed);
+          s.suspended.fetch_add(1, std::memory_order_seq_cst);
+          // The counter may have reached zero before the fiber was listed, when its finisher
+          // saw no suspended fiber and bumped no epoch: then bump it here. (Either this read
+          // sees zero or the finisher sees `suspended` non-zero.)
+          if (f->waiting_on->value() == 0) s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
         }
-        s.suspended.fetch_add(1, std::memory_order_seq_cst);
         break;
       }
       case FiberAction::YieldTo:
@@ -600,7 +642,7 @@ void worker_main(JobSystem& system, State& s, Worker& w, bool pin) {
 }  // namespace
 
 JobSystem::JobSystem(JobSystemConfig config)
-    : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs) {
+    : state_(std::make_unique<State>()), frame_jobs_(config.frame_jobs), pooled_jobs_(config.pooled_jobs) {
   State& s = *state_;
   s.sink = config.sink ? config.sink : std::make_shared<StderrSink>();
   s.system = this;
@@ -658,6 +700,17 @@ JobSystem::~JobSystem() {
   s.stop.store(true, std::memory_order_release);
   for (auto& p : s.parkers) p.notify_all();
   for (auto& w : s.workers) w->thread.join();
+  // Every worker handed its pooled blocks back when it stopped.
+  assert(s.block_caches.totals().in_use == 0 && "a pooled job block was not handed back");
+}
+
+void* JobSystem::take_pooled_block(detail::JobBlockCache*& cache) {
+  cache = state_->block_caches.for_this_thread();
+  return cache ? cache->take() : nullptr;
+}
+
+void JobSystem::cancel_pooled_block(detail::JobBlockCache* cache, void* block) noexcept {
+  cache->cancel_take(block);  // make_job runs on the thread that owns the cache
 }
 
 void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
@@ -668,39 +721,36 @@ void detail::free_heap_job(void* mem, std::uint16_t align) noexcept {
   }
 }
 
-void JobSystem::count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept {
+void JobSystem::submit(Job* job, detail::WorkerSlot* slot) {
   State& s = *state_;
-  if (slot) {
-    bump(storage == JobStorage::Frame ? s.workers[slot->index]->frame_jobs
-                                      : s.workers[slot->index]->heap_jobs);
-  } else if (s.track_load || storage == JobStorage::Frame) {
-    (storage == JobStorage::Frame ? s.helper_frame_jobs : s.helper_heap_jobs)
-        .fetch_add(1, std::memory_order_relaxed);
-  }
-  // Otherwise a heap job of a non-worker: submit() counts it in external_spawned anyway, and
-  // stats() reads it from there, so the spawn pays one atomic add instead of two.
-}
-
-void JobSystem::submit(Job* job) {
-  State& s = *state_;
+  const bool on_worker = slot != nullptr;
+  if (on_worker) {
+    Worker& w = *s.workers[slot->index];
+    bump(job->storage == JobStorage::Frame ? w.frame_jobs : w.heap_jobs);
+  } else if (job->storage == JobStorage::Heap) {
+    s.helper_heap_jobs.fetch_add(1, std::memory_order_relaxed);
+  }  // a pooled job is counted by its cache; a non-worker never spawns into a frame arena
   const auto p = static_cast<std::size_t>(job->priority);
   if (job->priority == Priority::High) s.queued_high.fetch_add(1, std::memory_order_relaxed);
-  detail::WorkerSlot* slot = detail::current_worker();
-  const bool on_worker = slot && slot->system == this;
   std::int64_t load = 0;
   if (s.track_load) {
     load = s.outstanding.fetch_add(1, std::memory_order_relaxed) + 1;
   } else if (on_worker) {
     bump(s.workers[slot->index]->spawned);  // published by the deque push below
-  } else {
-    s.external_spawned.fetch_add(1, std::memory_order_seq_cst);
-  }
+  }                                         // a non-worker's spawn is counted by the injector's push count
+  bool fenced = false;
   if (on_worker) {
-    s.workers[slot->index]->deques[p].push(job);
+    // Only a push onto an empty deque looks for a worker to wake. The push that made the deque
+    // non-empty did, so a worker is awake (or searching, or will see this deque non-empty in
+    // its re-check before sleeping, and then take these jobs too); and the spawning worker runs
+    // its own jobs anyway. This saves a full fence per spawn in bursts. Tier-2/3 workers wake
+    // on load thresholds, so that plan keeps checking on every spawn.
+    const bool was_empty = s.workers[slot->index]->deques[p].push(job);
+    if (!was_empty && !s.track_load) return;
   } else {
-    s.injectors[p].push(job);
+    fenced = s.injectors[p].push(job);
   }
-  wake_workers(s, static_cast<std::size_t>(load));
+  wake_workers(s, static_cast<std::size_t>(load), fenced);
 }
 
 namespace {
@@ -709,16 +759,33 @@ namespace {
 void help_wait(JobSystem& system, State& s, Counter& counter, std::uint32_t index) {
   const bool on_worker = index != kHelper;
   const bool shallow = t_wait_depth < kMaxHelpDepth;
+  if (!on_worker) s.block_caches.for_this_thread();  // where finish() counts the jobs it helps with
+  // A helper's finished jobs are published without a fence: before it sleeps or returns, it
+  // fences and wakes wait_idle() in case one of them was the last job.
   struct Depth {
-    Depth() noexcept { ++t_wait_depth; }
-    ~Depth() { --t_wait_depth; }
-  } depth;
+    State& s;
+    bool helper;
+    bool ran = false;
+    explicit Depth(State& st, bool h) noexcept : s(st), helper(h) { ++t_wait_depth; }
+    ~Depth() {
+      --t_wait_depth;
+      if (helper && ran) {
+        detail::full_fence();
+        notify_completion(s);
+      }
+    }
+  } depth(s, !on_worker);
   unsigned idle = 0;
   while (counter.value() != 0) {
     if (Job* job = shallow ? find_job(s, index) : pop_local(s, index)) {
       execute(system, s, job, index);
+      depth.ran = true;
       idle = 0;
       continue;
+    }
+    if (idle == 0 && depth.ran && !on_worker) {  // just ran out of work
+      detail::full_fence();
+      notify_completion(s);
     }
     if (++idle < kSpinsBeforePark) {
       back_off(idle);
@@ -836,11 +903,15 @@ const JobArena& JobSystem::arena(std::size_t worker) const {
 JobStats JobSystem::stats() const {
   const State& s = *state_;
   JobStats st;
-  st.frame_jobs = s.helper_frame_jobs.load(std::memory_order_relaxed);
   st.heap_jobs = s.helper_heap_jobs.load(std::memory_order_relaxed);
-  if (!s.track_load) st.heap_jobs += s.external_spawned.load(std::memory_order_relaxed);
+  const detail::JobBlockCache::Counts pool = s.block_caches.totals();
+  st.pooled_jobs = pool.taken;
+  st.pool_blocks = pool.blocks;
+  st.pool_blocks_in_use = pool.in_use;
+  st.pool_caches = s.block_caches.cache_count();
   st.exceptions = s.exceptions.load(std::memory_order_relaxed);
-  st.executed_by_helpers = s.helper_executed.load(std::memory_order_relaxed);
+  st.executed_by_helpers =
+      s.external_finished.load(std::memory_order_relaxed) + s.block_caches.helped_total();
   for (const auto& w : s.workers) {
     st.frame_jobs += w->frame_jobs.load(std::memory_order_relaxed);
     st.heap_jobs += w->heap_jobs.load(std::memory_order_relaxed);

@@ -32,6 +32,9 @@ struct JobSystemConfig {
   std::optional<TierThresholds> thresholds;  // default: scaled from the plan (topology.hpp)
   bool pin_threads = false;                  // pthread_setaffinity_np to the planned CPU
   bool frame_jobs = true;                    // store jobs spawned by workers in their arenas
+  // Store jobs spawned by other threads in recycled blocks of a per-thread cache (Pooled)
+  // instead of operator new (Heap). Jobs larger than detail::kJobBlockBytes use the heap.
+  bool pooled_jobs = true;
   std::size_t frame_arena_bytes = std::size_t{1} << 20;
   // Workers run jobs on fibers: a job that waits on a counter is suspended and the worker runs
   // other jobs on another fiber. Off: a waiting job runs other jobs on top of its own stack.
@@ -41,8 +44,14 @@ struct JobSystemConfig {
 };
 
 struct JobStats {
-  std::uint64_t frame_jobs = 0;  // jobs stored in a worker's frame arena
-  std::uint64_t heap_jobs = 0;   // jobs stored on the heap
+  std::uint64_t frame_jobs = 0;   // jobs stored in a worker's frame arena
+  std::uint64_t heap_jobs = 0;    // jobs stored on the heap
+  std::uint64_t pooled_jobs = 0;  // jobs stored in blocks of a spawning thread's job block cache
+  std::uint64_t pool_blocks = 0;  // blocks those caches hold (created in slabs, reused)
+  // Pooled jobs whose block has not been handed back yet. Workers hand blocks back in batches
+  // (at the latest when they run out of work), so it reaches zero shortly after wait_idle().
+  std::uint64_t pool_blocks_in_use = 0;
+  std::uint64_t pool_caches = 0;  // one per thread that spawned from outside the workers
   std::uint64_t exceptions = 0;
   std::vector<std::uint64_t> executed_by_worker;
   std::uint64_t executed_by_helpers = 0;  // run by non-worker threads inside wait()
@@ -95,19 +104,21 @@ class JobSystem {
 
   template <class F>
   void spawn(F&& fn, Priority p = Priority::Normal) {
-    submit(make_job(std::forward<F>(fn), nullptr, p));
+    detail::WorkerSlot* slot = own_worker_slot();
+    submit(make_job(std::forward<F>(fn), nullptr, p, slot), slot);
   }
   template <class F>
   void spawn(Counter& counter, F&& fn, Priority p = Priority::Normal) {
+    detail::WorkerSlot* slot = own_worker_slot();
     counter.add(1);
     Job* job = nullptr;
     try {
-      job = make_job(std::forward<F>(fn), &counter, p);
+      job = make_job(std::forward<F>(fn), &counter, p, slot);
     } catch (...) {
       counter.finish_one();
       throw;
     }
-    submit(job);
+    submit(job, slot);
   }
 
   // Returns when `counter` is zero, running other jobs meanwhile (on workers and helpers).
@@ -142,20 +153,29 @@ class JobSystem {
   struct State;
 
  private:
+  // The calling thread's worker slot when it is one of this system's workers, else nullptr.
+  detail::WorkerSlot* own_worker_slot() const noexcept {
+    detail::WorkerSlot* slot = detail::current_worker();
+    return slot && slot->system == this ? slot : nullptr;
+  }
   template <class F>
-  Job* make_job(F&& fn, Counter* counter, Priority p);
-  void count_job(JobStorage storage, detail::WorkerSlot* slot) noexcept;
-  void submit(Job* job);
+  Job* make_job(F&& fn, Counter* counter, Priority p, detail::WorkerSlot* slot);
+  // Counts the job by storage and queues it: `slot` is own_worker_slot() of the spawning thread.
+  void submit(Job* job, detail::WorkerSlot* slot);
+  // A block of the calling thread's job block cache (`cache` is set to it); nullptr when the
+  // thread cannot have one (it is exiting). Throws std::bad_alloc.
+  void* take_pooled_block(detail::JobBlockCache*& cache);
+  // The job could not be constructed in the block just taken.
+  void cancel_pooled_block(detail::JobBlockCache* cache, void* block) noexcept;
 
   std::unique_ptr<State> state_;
   bool frame_jobs_ = true;
+  bool pooled_jobs_ = true;
 };
 
 template <class F>
-Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
+Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p, detail::WorkerSlot* slot) {
   using Impl = detail::JobImpl<std::decay_t<F>>;
-  detail::WorkerSlot* slot = detail::current_worker();
-  if (slot && slot->system != this) slot = nullptr;
   Job* job = nullptr;
   if (slot && frame_jobs_) {
     if (void* mem = slot->arena->try_alloc(sizeof(Impl), alignof(Impl))) {
@@ -168,6 +188,21 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
       job->storage = JobStorage::Frame;
       job->arena = slot->index;
       job->generation = slot->arena->generation();
+    }
+  }
+  constexpr bool fits_block =
+      sizeof(Impl) <= detail::kJobBlockBytes && alignof(Impl) <= detail::kJobBlockAlign;
+  if (fits_block && !job && !slot && pooled_jobs_) {
+    detail::JobBlockCache* cache = nullptr;
+    if (void* mem = take_pooled_block(cache)) {
+      try {
+        job = ::new (mem) Impl(std::forward<F>(fn));
+      } catch (...) {
+        cancel_pooled_block(cache, mem);
+        throw;
+      }
+      job->storage = JobStorage::Pooled;
+      job->cache = cache;
     }
   }
   if (!job) {
@@ -190,7 +225,6 @@ Job* JobSystem::make_job(F&& fn, Counter* counter, Priority p) {
   job->run = &Impl::run_fn;
   job->counter = counter;
   job->priority = p;
-  count_job(job->storage, slot);
   return job;
 }
 

@@ -36,14 +36,16 @@ class WorkStealingDeque {
   WorkStealingDeque(const WorkStealingDeque&) = delete;
   WorkStealingDeque& operator=(const WorkStealingDeque&) = delete;
 
-  // Owner only.
-  void push(T item) {
+  // Owner only. Returns whether the deque looked empty before the push (as far as the owner
+  // has seen the thieves' progress).
+  bool push(T item) {
     const std::int64_t b = bottom_.load(std::memory_order_relaxed);
     const std::int64_t t = top_.load(std::memory_order_acquire);
     Ring* ring = ring_.load(std::memory_order_relaxed);
     if (b - t > ring->capacity - 1) ring = grow(ring, t, b);
     ring->put(b, item);
     bottom_.store(b + 1, std::memory_order_release);
+    return b <= t;
   }
 
   // Owner only. nullptr when empty.
