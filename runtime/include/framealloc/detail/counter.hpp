@@ -31,11 +31,15 @@ class Owned {
 #endif
     v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
-  void set(T n) noexcept { v_.store(n, std::memory_order_relaxed); }
+  void set(T n) noexcept {
+    v_.store(n, std::memory_order_relaxed);
+  }
   void raise_to(T n) noexcept {
     if (n > v_.load(std::memory_order_relaxed)) v_.store(n, std::memory_order_relaxed);
   }
-  T get() const noexcept { return v_.load(std::memory_order_relaxed); }
+  T get() const noexcept {
+    return v_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::atomic<T> v_{0};
