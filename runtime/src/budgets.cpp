@@ -80,7 +80,7 @@ void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   inst.tags.budgets_covering(ctx.current, ctx.chain);
   ts.budgeted = !ctx.chain.empty();
   ts.observed = inst.observer.observing();
-  set_pool_checked(ts, ts.instrumented || ts.budgeted || ts.observed);
+  set_pool_checked(ts, ts.instrumented || ts.budgeted || ts.observed, inst.config.pool_max_object_size);
   FrameArena& a = ts.frame;
   // A newly budgeted thread takes the frame slow path until it is granted a credit.
   ctx.credit_end =

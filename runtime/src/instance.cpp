@@ -76,8 +76,7 @@ ThreadState* Instance::create_thread_state() {
   ts->frame.cur.store(ts->frame.base, std::memory_order_relaxed);
   ts->frame.limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
-  ts->pool_max_object = config.pool_max_object_size;
-  set_pool_checked(*ts, ts->instrumented);
+  set_pool_checked(*ts, ts->instrumented, config.pool_max_object_size);
   ts->observe = observer.add_thread();
   ts->observe->pressure_threshold = observer.pressure_bytes(ts->frame.capacity);
   ThreadState* out = ts.get();

@@ -264,8 +264,9 @@ std::size_t SmartAlloc::process_deferred(std::size_t max_blocks) {
 }
 
 bool SmartAlloc::owns_pool_block(const void* p) {
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
-  if (off >= pool_size_) return owns_heap_block_named(p, "pool_free");  // large or over-aligned requests
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_region_.base;
+  if (off >= pool_region_.size)
+    return owns_heap_block_named(p, "pool_free");  // large or over-aligned requests
   const detail::SlabHeader* slab = impl_->slab_of(p);
   const auto* b = static_cast<const std::byte*>(p);
   if (slab->magic != detail::SlabHeader::kMagic || b < slab->first_block || b >= slab->end ||
@@ -290,8 +291,8 @@ bool SmartAlloc::owns_pool_block(const void* p) {
 
 void SmartAlloc::pool_free_slow(void* p) {
   if (!p) return;
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_base_;
-  if (off >= pool_size_) {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - pool_region_.base;
+  if (off >= pool_region_.size) {
     heap_free_named(p, "pool_free");  // the pool's heap fallback, or reported as a bad free
     return;
   }

@@ -61,9 +61,8 @@ SmartAlloc::SmartAlloc(AllocConfig config) {
   if (auto problem = config.validate()) throw std::invalid_argument("fa::AllocConfig: " + *problem);
   impl_ = std::make_shared<detail::Instance>(*this, config);
   id_ = impl_->id;
-  pool_base_ = reinterpret_cast<std::uintptr_t>(impl_->region());
-  pool_size_ = impl_->region_size();
-  slab_mask_ = ~(std::uintptr_t{config.pool_slab_size} - 1);
+  pool_region_ = {reinterpret_cast<std::uintptr_t>(impl_->region()), impl_->region_size(),
+                  ~(std::uintptr_t{config.pool_slab_size} - 1)};
   pool_max_ = config.pool_max_object_size;
 }
 

@@ -11,18 +11,7 @@
 
 #include <framealloc/jobs/job_system.hpp>
 
-#include "job_block_cache.hpp"  // runtime/src/jobs
-
-#if defined(__SANITIZE_ADDRESS__)
-#define FA_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FA_TEST_ASAN 1
-#endif
-#endif
-#if defined(FA_TEST_ASAN)
-#include <sanitizer/asan_interface.h>
-#endif
+#include "job_block_cache.hpp"  // runtime/src/jobs; its instrument.hpp defines FA_HAS_ASAN
 
 namespace fj = fa::jobs;
 namespace fd = fa::jobs::detail;
@@ -70,7 +59,7 @@ TEST(JobBlockCache, BlocksAreDistinctAlignedAndReusedLastInFirstOut) {
 }
 
 TEST(JobBlockCache, FreeBlocksArePoisonedPastTheirLinkInAsanBuilds) {
-#if defined(FA_TEST_ASAN)
+#if defined(FA_HAS_ASAN)
   fd::JobBlockCache cache;
   auto* p = static_cast<char*>(cache.take());
   EXPECT_EQ(__asan_region_is_poisoned(p, fd::kJobBlockBytes), nullptr);

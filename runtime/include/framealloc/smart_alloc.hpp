@@ -327,8 +327,6 @@ class SmartAlloc {
   }
 
   friend class ThreadHandle;
-  // The owner's inline free of p into ts's lists; false when p needs pool_free_slow().
-  bool pool_free_inline(detail::ThreadState& ts, void* p) noexcept;
   void report_foreign_handle();  // FA201: a ThreadHandle used on another thread
   detail::ThreadState& attach_slow() const;
   void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc);
@@ -338,9 +336,7 @@ class SmartAlloc {
   bool owns_heap_block_named(const void* p, const char* fn);
 
   std::uint64_t id_;
-  std::uintptr_t pool_base_;
-  std::uintptr_t pool_size_;
-  std::uintptr_t slab_mask_;
+  detail::PoolRegion pool_region_;
   std::size_t pool_max_;
   std::shared_ptr<detail::Instance> impl_;
 };
@@ -371,39 +367,8 @@ inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, S
   return pool_alloc_slow(size, align, loc);
 }
 
-namespace detail {
-// The pool reservation of one instance: [base, base + size), slabs aligned to ~slab_mask + 1.
-struct PoolRegion {
-  std::uintptr_t base, size, slab_mask;
-};
-
-// The owner's inline free of p into ts's lists; false when p needs the slow path.
-inline bool pool_free_inline(const PoolRegion& r, ThreadState& ts, void* p) noexcept {
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - r.base;
-  // In the reservation and past the slab header; the header's fast_owner_key then says in
-  // one compare whether the owner may push it back inline (see SlabHeader).
-  if (off < r.size && (off & ~r.slab_mask) >= kSlabHeaderBytes) [[likely]] {
-    auto* slab = reinterpret_cast<SlabHeader*>(r.base + (off & r.slab_mask));
-    if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
-      auto* b = static_cast<FreeBlock*>(p);
-      SizeClassState& c = *slab->owner_class;
-      b->next = c.free;
-      c.free = b;
-      c.frees.add(1);
-      ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
-      return true;
-    }
-  }
-  return false;
-}
-}  // namespace detail
-
-inline bool SmartAlloc::pool_free_inline(detail::ThreadState& ts, void* p) noexcept {
-  return detail::pool_free_inline({pool_base_, pool_size_, slab_mask_}, ts, p);
-}
-
 inline void SmartAlloc::pool_free_bytes(void* p) {
-  if (pool_free_inline(local(), p)) [[likely]]
+  if (detail::pool_free_inline(pool_region_, local(), p)) [[likely]]
     return;
   pool_free_slow(p);
 }

@@ -17,24 +17,18 @@ namespace fa {
 class ThreadHandle {
  public:
   explicit ThreadHandle(SmartAlloc& alloc)
-      : alloc_(&alloc), ts_(&alloc.local()), region_{alloc.pool_base_, alloc.pool_size_, alloc.slab_mask_} {}
+      : alloc_(&alloc), ts_(&alloc.local()), region_(alloc.pool_region_) {}
 
   SmartAlloc& allocator() const noexcept { return *alloc_; }
 
   // Same contracts as the SmartAlloc functions of the same names.
   void* frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                           SrcLoc loc = SrcLoc::current()) {
-    void* p;
-    if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
-      return p;
-    return frame_slow(alloc_, ts_, size, align, loc, true);
+    return frame_request(size, align, loc, true);
   }
   void* try_frame_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                               SrcLoc loc = SrcLoc::current()) {
-    void* p;
-    if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
-      return p;
-    return frame_slow(alloc_, ts_, size, align, loc, false);
+    return frame_request(size, align, loc, false);
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
@@ -51,6 +45,12 @@ class ThreadHandle {
   }
 
  private:
+  void* frame_request(std::size_t size, std::size_t align, SrcLoc loc, bool throwing) {
+    void* p;
+    if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
+      return p;
+    return frame_slow(alloc_, ts_, size, align, loc, throwing);
+  }
   // Out of line, and static: they never see the handle's address, so a handle that is a local
   // variable stays in registers for a whole loop of requests (no reload after each store).
   [[gnu::noinline]] static void* frame_slow(SmartAlloc* alloc, detail::ThreadState* ts, std::size_t size,

@@ -94,7 +94,6 @@ struct ThreadState {
   // The instance's pool_max_object_size, or 0 while pool_checked: one compare of size - 1
   // against it admits a request to the inline pool path (size 0 wraps and fails it too).
   std::size_t pool_fast_max = 0;
-  std::size_t pool_max_object = 0;  // the instance's pool_max_object_size
   std::atomic<bool> exited{false};
 
   FrameArena frame;
@@ -186,10 +185,10 @@ inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, voi
   return true;
 }
 
-inline void set_pool_checked(ThreadState& ts, bool checked) noexcept {
+inline void set_pool_checked(ThreadState& ts, bool checked, std::size_t pool_max_object_size) noexcept {
   ts.pool_checked = checked;
   ts.pool_fast_key = checked ? 1 : reinterpret_cast<std::uintptr_t>(&ts);
-  ts.pool_fast_max = checked ? 0 : ts.pool_max_object;
+  ts.pool_fast_max = checked ? 0 : pool_max_object_size;
 }
 
 // Counts one allocation of class cls by ts (fast and slow paths alike).
@@ -222,6 +221,31 @@ inline void* pool_pop(ThreadState& ts, std::size_t cls) noexcept {
   c.free = b->next;
   pool_count_alloc(ts, cls);
   return b;
+}
+
+// The pool reservation of one instance: [base, base + size), slabs aligned to ~slab_mask + 1.
+struct PoolRegion {
+  std::uintptr_t base, size, slab_mask;
+};
+
+// The owner's inline free of p into ts's lists; false when p needs the slow path.
+inline bool pool_free_inline(const PoolRegion& r, ThreadState& ts, void* p) noexcept {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - r.base;
+  // In the reservation and past the slab header; the header's fast_owner_key then says in
+  // one compare whether the owner may push it back inline (see SlabHeader).
+  if (off < r.size && (off & ~r.slab_mask) >= kSlabHeaderBytes) [[likely]] {
+    auto* slab = reinterpret_cast<SlabHeader*>(r.base + (off & r.slab_mask));
+    if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
+      auto* b = static_cast<FreeBlock*>(p);
+      SizeClassState& c = *slab->owner_class;
+      b->next = c.free;
+      c.free = b;
+      c.frees.add(1);
+      ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
+      return true;
+    }
+  }
+  return false;
 }
 
 // Pool totals of one thread, summed over the size classes.
