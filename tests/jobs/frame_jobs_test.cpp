@@ -226,8 +226,8 @@ TEST(FrameJobs, ResetArenasArePoisonedInDebugBuilds) {
   wait_on_workers(root);
   const auto& arena = f.jobs.arena(0);
   ASSERT_GT(arena.used(), 0u);
-  const auto* base = reinterpret_cast<const unsigned char*>(arena.data());
-  const std::size_t used = arena.used();
+  [[maybe_unused]] const auto* base = reinterpret_cast<const unsigned char*>(arena.data());
+  [[maybe_unused]] const std::size_t used = arena.used();
   f.jobs.end_frame();
 #if defined(FA_TEST_ASAN)
   EXPECT_TRUE(__asan_region_is_poisoned(const_cast<unsigned char*>(base), used) != nullptr);
