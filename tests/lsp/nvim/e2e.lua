@@ -142,6 +142,8 @@ end
 -- notifications, in order, each with its delta against the previous frame.
 local function snapshots_run()
   local dir = env('FA_WORK') .. '/target/framealloc'
+  -- Files left by an earlier run in the same build tree would be replayed at start-up.
+  vim.fn.delete(dir, 'rf')
   vim.fn.mkdir(dir, 'p')
   local example = read_file(env('FA_EXAMPLE'))
   local received = {}
