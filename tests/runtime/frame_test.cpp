@@ -74,6 +74,32 @@ TEST_P(FrameTest, NonPowerOfTwoAlignmentIsRejectedWithFA542) {
   h.alloc.end_frame();
 }
 
+// The fast path validates a runtime alignment with one mask test: sweep every value around
+// its 4096 boundary so that no invalid alignment slips through and no valid one is refused.
+TEST_P(FrameTest, EveryAlignmentUpTo8192IsAcceptedExactlyWhenAPowerOfTwo) {
+  h.alloc.begin_frame();
+  std::size_t rejected = 0;
+  for (std::size_t align = 0; align <= 8192; ++align) {
+    h.alloc.frame_alloc_bytes(1, 1);  // misalign the bump pointer first
+    void* p = h.alloc.try_frame_alloc_bytes(8, align);
+    const bool pow2 = align != 0 && (align & (align - 1)) == 0;
+    if (pow2) {
+      ASSERT_NE(p, nullptr) << "align " << align;
+      ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % align, 0u) << "align " << align;
+    } else {
+      ASSERT_EQ(p, nullptr) << "align " << align;
+      ++rejected;
+    }
+    if (h.alloc.frame_remaining() < 3 * 8192) {  // keep room for the largest alignments
+      h.alloc.end_frame();
+      h.alloc.begin_frame();
+    }
+  }
+  EXPECT_EQ(rejected, 8193u - 14u);  // 1, 2, 4, ..., 8192 are the 14 valid ones
+  EXPECT_EQ(h.sink->count(Code::FA542), rejected);
+  h.alloc.end_frame();
+}
+
 TEST_P(FrameTest, HugeAlignmentFailsCleanlyWithoutCorruptingTheArena) {
   h.alloc.begin_frame();
   const std::size_t before = h.alloc.frame_used();
