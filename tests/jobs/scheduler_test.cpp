@@ -268,3 +268,62 @@ TEST(Scheduler, WaitIdleWakesWhenAHelperFinishesTheLastJob) {
   EXPECT_EQ(jobs.stats().executed_by_helpers, 1u);
   EXPECT_EQ(jobs.stats().executed_by_worker[0], 1u);
 }
+
+// Workers subtract a run of finished jobs of one counter in one step. Nothing may observe the
+// difference: a later job polling that counter (without wait()) on the same worker, and
+// wait_idle() followed by a look at the counter.
+TEST(Scheduler, AJobPollingACounterSeesTheJobsItsOwnWorkerFinishedBeforeIt) {
+  for (bool fibers : {true, false}) {
+    fj::JobSystemConfig c = config(1);  // one worker: it runs the counted jobs, then the poller
+    c.fibers = fibers;
+    fj::JobSystem jobs(c);
+    fj::Counter counted;
+    std::atomic<bool> saw_zero{false};
+    std::atomic<bool> release{false};
+    // The worker is held back until everything is queued, so it runs the counted jobs first.
+    jobs.spawn([&release] {
+      while (!release.load()) std::this_thread::yield();
+    });
+    for (int i = 0; i < 100; ++i) jobs.spawn(counted, [] {});
+    jobs.spawn([&counted, &saw_zero] {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (!counted.is_zero() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+      saw_zero.store(counted.is_zero());
+    });
+    release.store(true);
+    jobs.wait_idle();
+    EXPECT_TRUE(saw_zero.load()) << (fibers ? "fibers" : "no fibers");
+  }
+}
+
+TEST(Scheduler, EveryCounterIsZeroOnceWaitIdleReturns) {
+  fj::JobSystem jobs(config(2));
+  for (int round = 0; round < 300; ++round) {
+    fj::Counter a, b;
+    for (int i = 0; i < 20; ++i) {
+      jobs.spawn(a, [] {});
+      jobs.spawn(b, [] {});
+    }
+    jobs.wait_idle();
+    ASSERT_EQ(a.value(), 0) << "round " << round;
+    ASSERT_EQ(b.value(), 0) << "round " << round;
+  }
+}
+
+TEST(Scheduler, CountersOfJobsSpawnedByWorkersSettleWhenTheWorkersRunOutOfWork) {
+  fj::JobSystem jobs(config(2));
+  fj::Counter root;
+  std::atomic<std::int64_t> seen_by_poller{-1};
+  jobs.spawn(root, [&seen_by_poller](fj::Context& ctx) {
+    fj::Counter children;
+    for (int i = 0; i < 1000; ++i) ctx.spawn(children, [] {});
+    ctx.wait(children);
+    seen_by_poller.store(children.value());
+  });
+  // The caller polls instead of waiting: it never helps, so only the workers' own release
+  // (when they run out of work) can bring the counters down.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!root.is_zero() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  EXPECT_EQ(root.value(), 0);
+  EXPECT_EQ(seen_by_poller.load(), 0);
+}

@@ -21,7 +21,7 @@ namespace fa::jobs {
 
 namespace detail {
 struct CounterAccess {
-  static bool finish_one(Counter& c) noexcept { return c.finish_one(); }
+  static bool finish(Counter& c, std::int64_t n) noexcept { return c.finish(n); }
 };
 }  // namespace detail
 
@@ -101,6 +101,12 @@ struct alignas(64) Worker {
   alignas(64) std::atomic<std::uint64_t> spawned{0};
   std::atomic<std::uint64_t> finished{0};
   detail::JobBlockReturns block_returns;  // pooled jobs' blocks on their way back
+  // Finished jobs of one counter not yet subtracted from it (nor counted in `finished`): a
+  // worker running a run of jobs of one counter subtracts them in one step, because every
+  // worker finishing jobs of that counter would otherwise pull its cache line over. Released
+  // before a job of another counter runs and whenever the worker runs out of work.
+  Counter* held_counter = nullptr;
+  std::int64_t held = 0;
   std::thread thread;
 
   // Fibers. The scheduler context is the worker thread's own stack; it only switches between
@@ -191,6 +197,18 @@ std::size_t current_load(const State& s) noexcept {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
+// Runs the first of `batch` now and queues the rest on `self`'s deque, newest first, so that
+// `self` (which pops the bottom) continues in arrival order. The rest may wait there while the
+// first runs (which may take long): make sure somebody is awake to steal them.
+Job* keep_batch(State& s, Worker& self, std::size_t p, Job* const* batch, std::size_t n) {
+  for (std::size_t i = n; i-- > 1;) self.deques[p].push(batch[i]);
+  if (n > 1) {
+    detail::full_fence();
+    if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
+  }
+  return batch[0];
+}
+
 // A worker takes up to kInjectorBatch jobs at once (one CAS) and keeps the rest in its own
 // deque (where others can steal them), so a thread spawning many jobs is drained in batches.
 constexpr std::size_t kInjectorBatch = 16;
@@ -201,29 +219,37 @@ Job* injector_pop(State& s, Injector& in, Worker* self, std::size_t p) {
   Job* batch[kInjectorBatch];
   const std::size_t n = in.pop_batch(batch, kInjectorBatch);
   if (n == 0) return nullptr;
-  // Run the oldest; the rest go to this worker's deque newest first, so that this worker (which
-  // pops the bottom) continues in arrival order.
-  for (std::size_t i = n; i-- > 1;) self->deques[p].push(batch[i]);
-  // The rest now waits in this worker's deque while it runs the first (which may take long):
-  // make sure somebody is awake to steal it.
-  if (n > 1) {
-    detail::full_fence();
-    if (s.searching.load(std::memory_order_seq_cst) == 0) s.parkers[1].notify_one_if_sleeping();
-  }
-  return batch[0];
+  return keep_batch(s, *self, p, batch, n);
 }
+
+// A worker steals up to this many jobs from one victim at a time (at most half of what the
+// victim holds): each steal is a plain Chase-Lev steal, but in one burst the victim's top and
+// slot lines stay in this worker's cache, and the jobs' own lines are fetched in parallel
+// instead of one cross-CPU miss per job run.
+constexpr std::size_t kStealBatch = 8;
 
 Job* steal_from_others(State& s, std::uint32_t self, std::size_t p, std::uint32_t& start) {
   const auto n = static_cast<std::uint32_t>(s.workers.size());
+  Worker* thief = self == kHelper ? nullptr : s.workers[self].get();
   for (std::uint32_t k = 0; k < n; ++k) {
     const std::uint32_t v = (start + k) % n;
     if (v == self) continue;
     auto& d = s.workers[v]->deques[p];
     if (d.empty()) continue;
-    if (Job* job = d.steal()) {
-      start = v;  // a productive victim is likely to have more
-      return job;
+    Job* first = d.steal();
+    if (!first) continue;
+    start = v;  // a productive victim is likely to have more
+    const auto half = static_cast<std::size_t>(d.size_estimate() / 2);
+    if (!thief || half == 0) return first;
+    Job* batch[kStealBatch];
+    batch[0] = first;
+    std::size_t got = 1;
+    for (const std::size_t want = std::min(half + 1, kStealBatch); got < want; ++got) {
+      batch[got] = d.steal();
+      if (!batch[got]) break;
+      __builtin_prefetch(batch[got]);
     }
+    return keep_batch(s, *thief, p, batch, got);
   }
   return nullptr;
 }
@@ -310,6 +336,27 @@ void wake_for_fibers(State& s) {
   for (std::size_t tier = 1; tier < s.parkers.size(); ++tier) s.parkers[tier].notify_one_if_sleeping();
 }
 
+// Subtracts n finished jobs from `counter`; the one that brings it to zero wakes its waiters.
+void settle(State& s, Counter& counter, std::int64_t n) {
+  if (!detail::CounterAccess::finish(counter, n)) return;  // after zero, counter is not touched
+  notify_completion(s);
+  if (s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) {
+    s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
+    wake_for_fibers(s);
+  }
+}
+
+// Settles the finished jobs a worker holds back (Worker::held_counter).
+void release_held(State& s, Worker& w) {
+  if (!w.held_counter) return;
+  const std::int64_t n = std::exchange(w.held, 0);
+  // The finish count comes first, as in finish(): whoever sees the counter at zero may then
+  // end the frame, and wait_idle() must not see these jobs as still running.
+  w.finished.store(w.finished.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(n),
+                   std::memory_order_release);
+  settle(s, *std::exchange(w.held_counter, nullptr), n);
+}
+
 void finish(State& s, Job* job, std::uint32_t index) {
   Counter* counter = job->counter;
   switch (job->storage) {
@@ -334,7 +381,16 @@ void finish(State& s, Job* job, std::uint32_t index) {
     }
   }
   // The arena release comes first: whoever sees no outstanding job may reset arenas.
-  const bool counter_done = counter && detail::CounterAccess::finish_one(*counter);
+  if (counter && index != kHelper && !s.track_load) {
+    Worker& w = *s.workers[index];
+    if (w.held_counter != counter) {
+      release_held(s, w);
+      w.held_counter = counter;
+    }
+    ++w.held;  // counted in `finished` when released
+    return;
+  }
+  const bool counter_done = counter && detail::CounterAccess::finish(*counter, 1);
   bool notify = counter_done;
   if (s.track_load) {
     if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
@@ -365,6 +421,11 @@ std::uint32_t current_index(const JobSystem& system) noexcept {
 
 void execute(JobSystem& system, State& s, Job* job, std::uint32_t index) {
   if (job->priority == Priority::High) s.queued_high.fetch_sub(1, std::memory_order_relaxed);
+  // A job of another counter may wait for the held one (even by polling it): settle first.
+  if (index != kHelper) {
+    Worker& w = *s.workers[index];
+    if (w.held_counter && w.held_counter != job->counter) release_held(s, w);
+  }
   Context ctx(system, index == kHelper ? Context::kNotAWorker : index);
   // Workers mark themselves as running this system's jobs once, at start; only helpers
   // (which never switch fibers) set and restore the mark around each job.
@@ -536,6 +597,7 @@ void run_loop(JobSystem& system, State& s) {
       }
     }
     if (idle == 0) {            // just ran out of work
+      release_held(s, w);       // a waiter may be waiting for exactly these
       w.block_returns.flush();  // the spawning threads may be waiting for their blocks
       if (!s.track_load) {      // maybe the last job finished
         detail::full_fence();
@@ -563,6 +625,7 @@ void run_loop(JobSystem& system, State& s) {
     }
   }
   if (searching) stop_searching();
+  release_held(s, this_worker(s));
   this_worker(s).block_returns.flush();
 }
 
@@ -783,7 +846,8 @@ void help_wait(JobSystem& system, State& s, Counter& counter, std::uint32_t inde
       idle = 0;
       continue;
     }
-    if (idle == 0 && depth.ran && !on_worker) {  // just ran out of work
+    if (idle == 0 && on_worker) release_held(s, *s.workers[index]);  // maybe `counter` itself
+    if (idle == 0 && depth.ran && !on_worker) {                       // just ran out of work
       detail::full_fence();
       notify_completion(s);
     }

@@ -29,7 +29,8 @@ class Counter {
   friend class JobSystem;
   friend struct detail::CounterAccess;
   // True when this call brought the count to zero. After that the counter is not touched.
-  bool finish_one() noexcept { return value_.fetch_sub(1, std::memory_order_seq_cst) == 1; }
+  bool finish_one() noexcept { return finish(1); }
+  bool finish(std::int64_t n) noexcept { return value_.fetch_sub(n, std::memory_order_seq_cst) == n; }
 
   std::atomic<std::int64_t> value_{0};
 };

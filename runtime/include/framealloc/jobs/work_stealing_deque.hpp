@@ -40,9 +40,19 @@ class WorkStealingDeque {
   // has seen the thieves' progress).
   bool push(T item) {
     const std::int64_t b = bottom_.load(std::memory_order_relaxed);
-    const std::int64_t t = top_.load(std::memory_order_acquire);
     Ring* ring = ring_.load(std::memory_order_relaxed);
-    if (b - t > ring->capacity - 1) ring = grow(ring, t, b);
+    // top only grows, so an old value overstates the size: the line thieves write on every
+    // steal is read again only when the deque looks full or nearly empty, or a thief took its
+    // last job (then the answer "was empty" matters: the caller wakes a worker on it). A burst
+    // of pushes while a thief steals then no longer pulls that line over on every push.
+    std::int64_t t = top_seen_;
+    const bool drained = drained_.load(std::memory_order_relaxed);
+    if (b - t > ring->capacity - 1 || b - t <= 1 || drained) {
+      if (drained) drained_.store(false, std::memory_order_relaxed);  // before the look
+      t = top_.load(std::memory_order_acquire);
+      top_seen_ = t;
+      if (b - t > ring->capacity - 1) ring = grow(ring, t, b);
+    }
     ring->put(b, item);
     bottom_.store(b + 1, std::memory_order_release);
     return b <= t;
@@ -54,6 +64,7 @@ class WorkStealingDeque {
     Ring* ring = ring_.load(std::memory_order_relaxed);
     bottom_.store(b, std::memory_order_seq_cst);
     std::int64_t t = top_.load(std::memory_order_seq_cst);
+    top_seen_ = t;
     if (t > b) {  // empty
       bottom_.store(b + 1, std::memory_order_relaxed);
       return nullptr;
@@ -76,6 +87,7 @@ class WorkStealingDeque {
     T item = ring->get(t);
     if (!top_.compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed))
       return nullptr;
+    if (t + 1 >= b) drained_.store(true, std::memory_order_relaxed);  // took the last one seen
     return item;
   }
 
@@ -101,6 +113,8 @@ class WorkStealingDeque {
   alignas(64) std::atomic<std::int64_t> top_{0};
   alignas(64) std::atomic<std::int64_t> bottom_{0};
   std::atomic<Ring*> ring_{nullptr};
+  std::int64_t top_seen_ = 0;                 // owner only: top as of its last look
+  alignas(64) std::atomic<bool> drained_{false};  // a thief emptied the deque (as it saw it)
   std::vector<std::unique_ptr<Ring>> rings_;  // owner only; retired rings stay alive
 };
 
