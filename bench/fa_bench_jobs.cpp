@@ -52,6 +52,20 @@ fj::JobSystem& fa_heap_system() {
   }());
   return jobs;
 }
+// One worker: the same spawns with no thief, so the time is the jobs' own cost (storage,
+// queueing, running) without the cross-CPU traffic of stealing, which both storages share.
+fj::JobSystem& fa_one_worker_system(bool frame_jobs) {
+  auto make = [](bool frame) {
+    fj::JobSystemConfig c;
+    c.workers = 1;
+    c.frame_jobs = frame;
+    c.frame_arena_bytes = std::size_t{8} << 20;
+    return c;
+  };
+  static fj::JobSystem frame(make(true));
+  static fj::JobSystem heap(make(false));
+  return frame_jobs ? frame : heap;
+}
 
 std::uint64_t fib_serial(int n) {
   return n < 2 ? static_cast<std::uint64_t>(n) : fib_serial(n - 1) + fib_serial(n - 2);
@@ -205,6 +219,12 @@ void BM_WorkerSpawn_Frame(benchmark::State& state) {
 void BM_WorkerSpawn_Heap(benchmark::State& state) {
   spawn_children(fa_heap_system(), state);
 }
+void BM_WorkerSpawn1_Frame(benchmark::State& state) {
+  spawn_children(fa_one_worker_system(true), state);
+}
+void BM_WorkerSpawn1_Heap(benchmark::State& state) {
+  spawn_children(fa_one_worker_system(false), state);
+}
 
 // ---- fiber switch cost: one round trip (switch to a fiber and back) per item ----
 constexpr int kSwitches = 100000;
@@ -275,6 +295,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     for (const char* name : {"EmptyJobs", "Fib30", "ParallelFor", "Skynet"})
       ratio(name, "BM_" + std::string(name) + "_TBB", "BM_" + std::string(name) + "_FA", "TBB");
     ratio("WorkerSpawn", "BM_WorkerSpawn_Heap", "BM_WorkerSpawn_Frame", "heap jobs");
+    ratio("WorkerSpawn1", "BM_WorkerSpawn1_Heap", "BM_WorkerSpawn1_Frame", "heap jobs");
     ratio("FiberSwitch", "BM_FiberSwitch_Boost", "BM_FiberSwitch_FA", "Boost.Ctx");
     ratio("FiberSwitch", "BM_FiberSwitch_Swapcontext", "BM_FiberSwitch_FA", "swapcontext");
   }
@@ -306,6 +327,8 @@ BENCHMARK(BM_Skynet_FA)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Skynet_TBB)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WorkerSpawn_Frame)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WorkerSpawn_Heap)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_WorkerSpawn1_Frame)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_WorkerSpawn1_Heap)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FiberSwitch_FA)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FiberSwitch_Boost)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FiberSwitch_Swapcontext)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -847,7 +847,7 @@ void help_wait(JobSystem& system, State& s, Counter& counter, std::uint32_t inde
       continue;
     }
     if (idle == 0 && on_worker) release_held(s, *s.workers[index]);  // maybe `counter` itself
-    if (idle == 0 && depth.ran && !on_worker) {                       // just ran out of work
+    if (idle == 0 && depth.ran && !on_worker) {                      // just ran out of work
       detail::full_fence();
       notify_completion(s);
     }

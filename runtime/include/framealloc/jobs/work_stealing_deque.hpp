@@ -113,9 +113,9 @@ class WorkStealingDeque {
   alignas(64) std::atomic<std::int64_t> top_{0};
   alignas(64) std::atomic<std::int64_t> bottom_{0};
   std::atomic<Ring*> ring_{nullptr};
-  std::int64_t top_seen_ = 0;                 // owner only: top as of its last look
+  std::int64_t top_seen_ = 0;                     // owner only: top as of its last look
   alignas(64) std::atomic<bool> drained_{false};  // a thief emptied the deque (as it saw it)
-  std::vector<std::unique_ptr<Ring>> rings_;  // owner only; retired rings stay alive
+  std::vector<std::unique_ptr<Ring>> rings_;      // owner only; retired rings stay alive
 };
 
 }  // namespace fa::jobs::detail
