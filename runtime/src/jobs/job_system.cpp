@@ -350,11 +350,12 @@ void settle(State& s, Counter& counter, std::int64_t n) {
 void release_held(State& s, Worker& w) {
   if (!w.held_counter) return;
   const std::int64_t n = std::exchange(w.held, 0);
-  // The finish count comes first, as in finish(): whoever sees the counter at zero may then
-  // end the frame, and wait_idle() must not see these jobs as still running.
+  settle(s, *std::exchange(w.held_counter, nullptr), n);
+  // The finish count comes after the counter, as in finish(): when wait_idle() sees these jobs
+  // finished, their counter is already settled. (A wait_idle() that slept meanwhile is woken
+  // when this worker runs out of work, after this store.)
   w.finished.store(w.finished.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(n),
                    std::memory_order_release);
-  settle(s, *std::exchange(w.held_counter, nullptr), n);
 }
 
 void finish(State& s, Job* job, std::uint32_t index) {
