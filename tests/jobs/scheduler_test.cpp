@@ -186,9 +186,10 @@ TEST(Scheduler, HighPriorityRunsBeforeNormalBeforeLow) {
   for (int i = 0; i < 3; ++i) jobs.spawn(c, record('N'), fj::Priority::Normal);
   for (int i = 0; i < 3; ++i) jobs.spawn(c, record('H'), fj::Priority::High);
   release.store(true);
-  jobs.wait(gate);
-  // Only the worker may run them, so do not help from here.
-  while (c.value() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Only the worker may run them, so this thread must not help: JobSystem::wait() would run
+  // queued jobs here while the gate is still finishing (or its count is still held by the
+  // worker, which settles it as it starts the next job).
+  while (gate.value() != 0 || c.value() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(std::string(order.begin(), order.end()), "HHHNNNLLL");
 }
 
