@@ -391,8 +391,8 @@ void finish(State& s, Job* job, std::uint32_t index) {
     ++w.held;  // counted in `finished` when released
     return;
   }
-  const bool counter_done = counter && detail::CounterAccess::finish(*counter, 1);
-  bool notify = counter_done;
+  if (counter) settle(s, *counter, 1);  // before the finish count, as release_held() does
+  bool notify = false;
   if (s.track_load) {
     if (s.outstanding.fetch_sub(1, std::memory_order_seq_cst) == 1) notify = true;
   } else if (index == kHelper) {
@@ -408,10 +408,6 @@ void finish(State& s, Job* job, std::uint32_t index) {
     bump_release(s.workers[index]->finished);  // a worker wakes wait_idle() when it goes idle
   }
   if (notify) notify_completion(s);
-  if (counter_done && s.fibers && s.suspended.load(std::memory_order_seq_cst) != 0) {
-    s.ready_epoch.fetch_add(1, std::memory_order_seq_cst);
-    wake_for_fibers(s);
-  }
 }
 
 // The worker (or kHelper) the calling thread is, read through the non-inlined accessor.
