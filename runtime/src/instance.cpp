@@ -66,9 +66,10 @@ Instance::~Instance() {
   for (auto& [p, block] : heap_live) ::operator delete(const_cast<void*>(p), std::align_val_t(block.align));
 }
 
-ThreadState* Instance::create_thread_state() {
+ThreadState* Instance::create_thread_state(std::atomic<const void*>* cache_owner) {
   auto ts = std::make_unique<ThreadState>();
   ts->instance = this;
+  ts->cache_owner = cache_owner;
   ts->thread_id = std::this_thread::get_id();
   ts->instrumented = config.debug_checks || asan_build() || running_on_valgrind();
   ts->frame.capacity = config.frame_arena_size;
@@ -114,6 +115,17 @@ void Instance::retire(ThreadState* ts) {
   // Otherwise the slabs stay with the retired state: frees from other threads still land
   // on its remote stack and the memory returns when the instance is destroyed.
   ts->exited.store(true, std::memory_order_relaxed);
+}
+
+void Instance::forget_cached_owner(const void* alloc) {
+  // Under mutex_, as retire() sets exited: a thread that has retired may be gone, and its
+  // TLS with it; one that has not is still running and its TLS is still there.
+  std::lock_guard lock(mutex_);
+  for (auto& ts : threads_) {
+    if (ts->exited.load(std::memory_order_relaxed)) continue;
+    const void* expected = alloc;
+    ts->cache_owner->compare_exchange_strong(expected, nullptr, std::memory_order_relaxed);
+  }
 }
 
 void Instance::release_slab(SlabHeader* slab) {

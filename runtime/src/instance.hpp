@@ -45,7 +45,11 @@ class Instance {
   const std::uint64_t id;
 
   // ---- threads ----
-  ThreadState* create_thread_state();
+  // Called on the new state's thread; cache_owner is that thread's TlsCache::owner.
+  ThreadState* create_thread_state(std::atomic<const void*>* cache_owner);
+  // ~SmartAlloc: every live thread whose TLS cache names alloc forgets it, so a SmartAlloc
+  // built later at the same address can never find this instance's states there.
+  void forget_cached_owner(const void* alloc);
   // Called on thread exit: returns the thread's arena and, when nothing is outstanding,
   // its pool slabs. The ThreadState itself lives until the instance dies.
   void retire(ThreadState* ts);

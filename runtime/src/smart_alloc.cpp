@@ -13,7 +13,7 @@
 namespace fa {
 namespace detail {
 
-constinit thread_local TlsCache tls_cache{0, nullptr};
+constinit thread_local TlsCache tls_cache{nullptr, nullptr};
 
 namespace {
 
@@ -27,7 +27,7 @@ struct ThreadRegistry {
   std::vector<Entry> entries;
 
   ~ThreadRegistry() {
-    tls_cache = {0, nullptr};
+    tls_cache.owner.store(nullptr, std::memory_order_relaxed);
     for (auto& e : entries) {
       if (auto inst = e.instance.lock()) inst->retire(e.state);
     }
@@ -37,6 +37,13 @@ struct ThreadRegistry {
 ThreadRegistry& thread_registry() {
   thread_local ThreadRegistry registry;
   return registry;
+}
+
+// Makes ts the calling thread's cached state for alloc.
+ThreadState& remember(const SmartAlloc* alloc, ThreadState* ts) {
+  tls_cache.state = ts;
+  tls_cache.owner.store(alloc, std::memory_order_relaxed);
+  return *ts;
 }
 
 std::string hex(const void* p) {
@@ -68,7 +75,7 @@ SmartAlloc::SmartAlloc(AllocConfig config) {
 
 SmartAlloc::~SmartAlloc() {
   impl_->features.shutdown();
-  if (detail::tls_cache.instance_id == id_) detail::tls_cache = {0, nullptr};
+  impl_->forget_cached_owner(this);
   // Threads still registered hold weak references; once this is gone they skip us.
   impl_.reset();
 }
@@ -81,19 +88,15 @@ detail::ThreadState& SmartAlloc::attach_slow() const {
   auto& reg = detail::thread_registry();
   std::erase_if(reg.entries, [](const auto& e) { return e.instance.expired(); });
   for (auto& e : reg.entries) {
-    if (e.id == id_) {
-      detail::tls_cache = {id_, e.state};
-      return *e.state;
-    }
+    if (e.id == id_) return detail::remember(this, e.state);
   }
-  detail::ThreadState* ts = impl_->create_thread_state();
+  detail::ThreadState* ts = impl_->create_thread_state(&detail::tls_cache.owner);
   reg.entries.push_back({impl_, id_, ts});
-  detail::tls_cache = {id_, ts};
-  return *ts;
+  return detail::remember(this, ts);
 }
 
 detail::ThreadState* SmartAlloc::current_thread_state_if_attached() const noexcept {
-  if (detail::tls_cache.instance_id == id_) return detail::tls_cache.state;
+  if (detail::tls_cache.owner.load(std::memory_order_relaxed) == this) return detail::tls_cache.state;
   for (auto& e : detail::thread_registry().entries)
     if (e.id == id_) return e.state;
   return nullptr;

@@ -54,6 +54,41 @@ TEST(InstanceTest, ANewInstanceAtTheSameAddressStartsFresh) {
   second->~SmartAlloc();
 }
 
+// The TLS cache is keyed by the SmartAlloc's address: destroying one must clear the cache
+// of every live thread that used it, not only the destroying thread's.
+TEST(InstanceTest, ANewInstanceAtTheSameAddressStartsFreshOnOtherThreadsToo) {
+  alignas(SmartAlloc) unsigned char storage[sizeof(SmartAlloc)];
+  auto* first = new (storage) SmartAlloc(AllocConfig::minimal());
+  // Threads that used the first instance and exited before it died: it must skip their
+  // (freed) TLS.
+  for (int i = 0; i < 4; ++i)
+    std::thread([&] { first->pool_free_bytes(first->pool_alloc_bytes(32)); }).join();
+  std::barrier sync(2);
+  SmartAlloc* second = nullptr;
+  std::thread worker([&] {
+    first->begin_frame();
+    first->frame_alloc_bytes(100);
+    sync.arrive_and_wait();  // main replaces the instance now
+    sync.arrive_and_wait();
+    second->begin_frame();
+    second->frame_alloc_bytes(8, 8);
+    second->frame_alloc_bytes(8, 8);
+    EXPECT_EQ(second->frame_number(), 0u);
+    EXPECT_EQ(second->frame_used(), 16u);
+    second->end_frame();
+  });
+  sync.arrive_and_wait();
+  first->~SmartAlloc();
+  second = new (storage) SmartAlloc(AllocConfig::minimal());
+  sync.arrive_and_wait();
+  worker.join();
+  const AllocStats s = second->stats();
+  ASSERT_EQ(s.threads.size(), 1u);  // the worker attached to the new instance
+  EXPECT_EQ(s.frame.allocations, 2u);
+  EXPECT_EQ(s.frame.frees, 2u);
+  second->~SmartAlloc();
+}
+
 TEST(InstanceTest, ThreadExitReturnsItsPoolToOtherThreads) {
   Harness h(AllocConfig::minimal().with_pool_reserve_size(64u << 10));  // two slabs in total
   std::thread([&] {

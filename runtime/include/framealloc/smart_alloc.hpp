@@ -306,7 +306,7 @@ class SmartAlloc {
   detail::ThreadState* current_thread_state_if_attached() const noexcept;
   detail::ThreadState& local() const {
     const detail::TlsCache& c = detail::tls_cache;
-    if (c.instance_id == id_) [[likely]]
+    if (c.owner.load(std::memory_order_relaxed) == this) [[likely]]
       return *c.state;
     return attach_slow();
   }

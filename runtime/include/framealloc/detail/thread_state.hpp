@@ -130,12 +130,18 @@ struct ThreadState {
   TagContext* tags = nullptr;        // owned by the Instance
   ThreadObserve* observe = nullptr;  // owned by the Instance's Observer
   FrameFeatureState features;        // retained allocations, checkpoint bookkeeping
+  // The owning thread's TlsCache::owner, cleared by ~SmartAlloc while the thread lives.
+  std::atomic<const void*>* cache_owner = nullptr;
 };
 
-// Single-entry cache of (instance, state) for the calling thread: the fast path is one
-// compare. Instance ids are never reused, so a stale entry can never match.
+// Single-entry cache of (SmartAlloc, state) for the calling thread: the fast path is one
+// compare of the object's address, which the caller already has in a register (an id would
+// be one more load per request: docs/benchmarks.md). An address can be reused by a later
+// SmartAlloc, so ~SmartAlloc clears every live thread's entry that still names it
+// (Instance::forget_cached_owner). owner is atomic because that clear comes from another
+// thread; relaxed loads and stores are plain moves on x86-64.
 struct TlsCache {
-  std::uint64_t instance_id;
+  std::atomic<const void*> owner;
   ThreadState* state;
 };
 extern constinit thread_local TlsCache tls_cache;
