@@ -130,9 +130,9 @@ struct alignas(64) Worker {
 void bump(std::atomic<std::uint64_t>& owner_counter) noexcept {
   owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
-// Like bump, and publishes everything the owner did before (the finished job's effects).
-void bump_release(std::atomic<std::uint64_t>& owner_counter) noexcept {
-  owner_counter.store(owner_counter.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+// Like bump (by n), and publishes everything the owner did before (the finished jobs' effects).
+void bump_release(std::atomic<std::uint64_t>& owner_counter, std::uint64_t n = 1) noexcept {
+  owner_counter.store(owner_counter.load(std::memory_order_relaxed) + n, std::memory_order_release);
 }
 
 using Injector = detail::Injector<Job*>;
@@ -354,8 +354,7 @@ void release_held(State& s, Worker& w) {
   // The finish count comes after the counter, as in finish(): when wait_idle() sees these jobs
   // finished, their counter is already settled. (A wait_idle() that slept meanwhile is woken
   // when this worker runs out of work, after this store.)
-  w.finished.store(w.finished.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(n),
-                   std::memory_order_release);
+  bump_release(w.finished, static_cast<std::uint64_t>(n));
 }
 
 void finish(State& s, Job* job, std::uint32_t index) {
