@@ -25,8 +25,11 @@ std::uint64_t warn_bytes(const ThreadFrameBudget& b) {
 void update_frame_limit(ThreadState& ts) {
   FrameArena& a = ts.frame;
   if (!a.active.load(std::memory_order_relaxed)) return;
+  // Never below cur: frame_bump() computes the room as limit - cur without a sign check. A slow
+  // path request may move cur past a lowered limit (budgets, pressure); the limit then follows it.
+  std::byte* const cur = a.cur.load(std::memory_order_relaxed);
   if (ts.instrumented || ts.observed) {
-    a.limit = a.base;  // every request takes the instrumented/observed slow path
+    a.limit = cur;  // no room: every request takes the instrumented/observed slow path
     return;
   }
   const TagContext& ctx = *ts.tags;
@@ -42,7 +45,7 @@ void update_frame_limit(ThreadState& ts) {
     if (const std::uint64_t w = warn_bytes(tb); w && !ctx.budget_warned)
       lim = std::min<std::uintptr_t>(lim, base + w);
   }
-  a.limit = reinterpret_cast<std::byte*>(lim);
+  a.limit = std::max(reinterpret_cast<std::byte*>(lim), cur);
 }
 
 ThreadBudgetVerdict check_thread_budget(SmartAlloc& alloc, ThreadState& ts, std::uintptr_t need_end,

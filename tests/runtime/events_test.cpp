@@ -250,6 +250,23 @@ TEST_P(EventsTest, CallSitesAggregatePerLineTagAndKind) {
   EXPECT_EQ(alloc.call_site_stats().size(), sites.size());  // cumulative rows stay
 }
 
+// An observed thread's requests all reach the observer, the zero-byte ones too: the fast path
+// must not serve them silently.
+TEST_P(EventsTest, ZeroByteFrameRequestsAreAttributedToo) {
+  fa::SmartAlloc alloc(small(GetParam()));
+  alloc.set_call_site_attribution(true);
+  alloc.begin_frame();
+  const std::uint64_t before = alloc.stats().frame.allocations;
+  const std::uint32_t line = std::source_location::current().line() + 1;
+  for (int i = 0; i < 4; ++i) alloc.frame_alloc_bytes(0, 8);
+  EXPECT_EQ(alloc.stats().frame.allocations - before, 4u);
+  alloc.end_frame();
+  const fa::CallSiteStats* s = find_site(alloc.call_site_stats(), line, fa::AllocKind::Frame);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->count, 4u);
+  EXPECT_EQ(s->bytes, 0u);
+}
+
 TEST_P(EventsTest, AttributionOffRecordsNothingAndUntaggedVariadicIsUnknown) {
   fa::SmartAlloc alloc(small(GetParam()));
   alloc.begin_frame();

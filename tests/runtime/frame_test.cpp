@@ -102,13 +102,61 @@ TEST_P(FrameTest, EveryAlignmentUpTo8192IsAcceptedExactlyWhenAPowerOfTwo) {
 
 TEST_P(FrameTest, HugeAlignmentFailsCleanlyWithoutCorruptingTheArena) {
   h.alloc.begin_frame();
+  // 2^63 can never fit (no user-space address is a multiple of it); 2^40 fits only if the
+  // arena straddles a 1 TiB boundary, which the check below rules out for this run.
+  const auto base = reinterpret_cast<std::uintptr_t>(h.alloc.frame_alloc_bytes(0, 1));
+  const std::uintptr_t tera = std::uintptr_t{1} << 40;
+  const bool tera_fits = (base + tera - 1) / tera * tera + 8 <= base + h.alloc.frame_remaining();
   const std::size_t before = h.alloc.frame_used();
-  EXPECT_EQ(h.alloc.try_frame_alloc_bytes(8, std::size_t{1} << 40), nullptr);
+  if (!tera_fits) {
+    EXPECT_EQ(h.alloc.try_frame_alloc_bytes(8, tera), nullptr);
+  }
   EXPECT_EQ(h.alloc.try_frame_alloc_bytes(8, std::size_t{1} << 63), nullptr);
-  EXPECT_EQ(h.sink->count(Code::FA542), 2u);
+  EXPECT_EQ(h.sink->count(Code::FA542), tera_fits ? 1u : 2u);
   EXPECT_EQ(h.alloc.frame_used(), before);
   EXPECT_NE(h.alloc.try_frame_alloc_bytes(8, 8), nullptr);  // still usable
   h.alloc.end_frame();
+}
+
+// Any power of two is honoured when an aligned block fits, on the fast and the slow path alike;
+// one larger than the arena that does not fit is FA542, not an exhausted arena (FA003).
+TEST_P(FrameTest, AnAlignmentLargerThanTheArenaIsHonouredExactlyWhenAnAlignedBlockFits) {
+  constexpr std::size_t kArena = 64 * 1024, kAlign = 128 * 1024;
+  Harness small(AllocConfig::minimal().with_frame_arena_size(kArena).with_debug_checks(GetParam()));
+  small.alloc.begin_frame();
+  const auto base = reinterpret_cast<std::uintptr_t>(small.alloc.frame_alloc_bytes(0, 1));
+  // Where the arena lies decides which case this run sees; each is checked exactly.
+  const std::uintptr_t aligned = (base + kAlign - 1) / kAlign * kAlign;
+  if (aligned + 64 <= base + kArena) {
+    if (aligned > base) small.alloc.frame_alloc_bytes(aligned - base, 1);  // cur now satisfies kAlign
+    void* p = small.alloc.try_frame_alloc_bytes(64, kAlign);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p), aligned);
+    EXPECT_EQ(small.sink->size(), 0u);
+  } else {
+    EXPECT_EQ(small.alloc.try_frame_alloc_bytes(64, kAlign), nullptr);
+    EXPECT_EQ(small.sink->count(Code::FA542), 1u);
+    EXPECT_EQ(small.sink->count(Code::FA003), 0u);
+  }
+  // Misaligned against kAlign now, and no multiple of it is left before the end: FA542.
+  small.alloc.frame_alloc_bytes(1, 1);
+  const auto cur = reinterpret_cast<std::uintptr_t>(small.alloc.frame_alloc_bytes(0, 1));
+  if ((cur + kAlign - 1) / kAlign * kAlign + 64 > base + kArena) {
+    const std::size_t reported = small.sink->count(Code::FA542);
+    EXPECT_EQ(small.alloc.try_frame_alloc_bytes(64, kAlign), nullptr);
+    EXPECT_EQ(small.sink->count(Code::FA542), reported + 1);
+  }
+  small.alloc.end_frame();
+}
+
+// Size 0 is a request like any other: outside a frame it is FA001 whichever path serves it.
+TEST_P(FrameTest, ZeroSizeRequestOutsideAFrameIsFA001) {
+  EXPECT_EQ(h.alloc.try_frame_alloc_bytes(0, 1), nullptr);
+  EXPECT_THROW(h.alloc.frame_alloc_bytes(0), AllocError);
+  h.alloc.begin_frame();
+  h.alloc.frame_alloc_bytes(16);
+  h.alloc.end_frame();
+  EXPECT_EQ(h.alloc.try_frame_alloc_bytes(0, 16), nullptr);
+  EXPECT_EQ(h.sink->count(Code::FA001), 3u);
 }
 
 // The fast path folds size and alignment checks into two compares: sizes whose end would wrap

@@ -5,13 +5,15 @@
 
 namespace fa::detail {
 
+// Owner-side accesses written as single x86-64 instructions (Owned<T>::add, the frame cursor):
+// on x86-64 only, and not under TSan, which needs to see the atomic operations.
 #if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #if defined(__has_feature)
 #if !__has_feature(thread_sanitizer)
-#define FRAMEALLOC_OWNED_ADD_ASM 1
+#define FRAMEALLOC_OWNER_ASM 1
 #endif
 #else
-#define FRAMEALLOC_OWNED_ADD_ASM 1
+#define FRAMEALLOC_OWNER_ASM 1
 #endif
 #endif
 
@@ -20,7 +22,7 @@ template <class T>
 class Owned {
  public:
   void add(T n) noexcept {
-#ifdef FRAMEALLOC_OWNED_ADD_ASM
+#ifdef FRAMEALLOC_OWNER_ASM
     if constexpr (sizeof(T) == 8) {
       // One add to memory without a lock prefix (the relaxed load + store below costs three
       // instructions on the hot paths): only the owner writes, and an aligned 8-byte access

@@ -66,8 +66,9 @@ struct alignas(64) FrameArena {
   // Written only by the owner; relaxed atomic (a plain mov on x86-64) so stats readers on
   // other threads can see how much of the current frame is used.
   std::atomic<std::byte*> cur{nullptr};
-  // base + capacity during a frame. base when no frame is active or the thread is
-  // instrumented, so those requests fall through to the slow path (FA001, poisoning).
+  // base + capacity during a frame (or lower: budgets, pressure). Equal to cur when no frame is
+  // active or the thread is instrumented, so those requests fall through to the slow path
+  // (FA001, poisoning). Never below cur: frame_bump() relies on it.
   std::byte* limit = nullptr;
   // Frame allocations ever made by this thread, on the cursor's cache line.
   OwnedCounter allocations;
@@ -150,42 +151,73 @@ constexpr bool is_pow2(std::size_t v) noexcept {
   return v != 0 && (v & (v - 1)) == 0;
 }
 
-// Bump allocation inside the current frame. False means "take the slow path" (no frame,
-// instrumented thread, bad or large alignment, zero size, or not enough room): every one of
-// those cases fails one of the two compares below, so the fast path has no other branch.
+// Owner-side access to FrameArena::cur from the fast path. On x86-64 each is one mov written
+// as asm: an aligned 8-byte mov is atomic for readers on other threads, and GCC then folds the
+// field offset into the address, where for std::atomic's relaxed store it first computes the
+// address into a register (one more ALU op per request: docs/benchmarks.md). TSan builds keep
+// the atomic operations, which it understands.
+#ifdef FRAMEALLOC_OWNER_ASM
+using CursorWord [[gnu::may_alias]] = std::uintptr_t;  // the asm operand's view of cur
+#endif
+inline std::uintptr_t load_cursor(const FrameArena& a) noexcept {
+#ifdef FRAMEALLOC_OWNER_ASM
+  std::uintptr_t v;
+  asm("movq %1, %0" : "=r"(v) : "m"(*reinterpret_cast<const CursorWord*>(&a.cur)));
+  return v;
+#else
+  return reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+#endif
+}
+inline void store_cursor(FrameArena& a, std::uintptr_t v) noexcept {
+#ifdef FRAMEALLOC_OWNER_ASM
+  asm volatile("movq %1, %0" : "=m"(*reinterpret_cast<CursorWord*>(&a.cur)) : "r"(v));
+#else
+  a.cur.store(reinterpret_cast<std::byte*>(v), std::memory_order_relaxed);
+#endif
+}
+
+// Bump allocation inside the current frame. False means "take the slow path": no frame, an
+// instrumented thread, an alignment that is not a power of two, or not enough room.
+// The loop this sits in is short of ALU slots, so every operation counts (docs/benchmarks.md).
+// Relies on limit >= cur, which update_frame_limit() keeps: limit - cur never wraps.
 inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, void*& out) noexcept {
   FrameArena& a = ts.frame;
-  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+  const std::uintptr_t cur = load_cursor(a);
   const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
-  // Most requests find the cursor aligned already (sizes are multiples of their alignment):
-  // a predicted branch then keeps the rounding off the cursor's store-to-load chain. The empty
-  // asm stops the compiler from turning the branch into a cmov, which would put it back.
   std::uintptr_t p = cur;
-  if (cur & (align - 1)) [[unlikely]] {
-    p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
-    asm("" : "+r"(p));
-  }
   if (__builtin_constant_p(size) && __builtin_constant_p(align) && size != 0 &&
       size < (std::size_t{1} << 32) && is_pow2(align) && align <= 4096) {
+    // Most requests find the cursor aligned already (sizes are multiples of their alignment):
+    // a predicted branch then keeps the rounding off the cursor's store-to-load chain. The
+    // empty asm stops the compiler from turning the branch into a cmov, which would put it back.
+    if (cur & (align - 1)) [[unlikely]] {
+      p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+      asm("" : "+r"(p));
+    }
     // Known at compile time (frame_alloc<T>): size + align - 1 bytes from cur always hold the
-    // aligned block, so one compare of a constant against the room left does. The room is
-    // signed: slow-path allocations may leave cur past a lowered limit (instrumented threads,
-    // budgets, pressure), and that must read as no room. A request that would only just fit
-    // takes the slow path, which checks exactly.
-    if (static_cast<std::intptr_t>(limit - cur) < static_cast<std::intptr_t>(size + (align - 1))) [[unlikely]]
+    // aligned block, so one compare of a constant against the room left does. A request that
+    // would only just fit takes the slow path, which checks exactly.
+    if (limit - cur < size + (align - 1)) [[unlikely]]
       return false;
   } else {
-    // Valid alignments are powers of two up to 4096: align - 1 then shares no bit with align,
-    // nor with anything above 4095. Zero (align - 1 is all ones), non-powers of two and larger
-    // values all leave a bit, so they take the slow path, which reports them.
-    const std::uintptr_t align_bad = (align - 1) & (align | ~std::uintptr_t{4095});
-    // p may pass limit by up to align - 1: then limit - p wraps and, as p > limit, is caught
-    // by the second test; size - 1 wraps for size 0. (Folding these into one compare of a
-    // combined value measured 15 % slower with mixed alignments: docs/benchmarks.md.)
-    if (align_bad != 0 || p > limit || size - 1 >= limit - p) [[unlikely]]
+    // One test asks both "is align a power of two?" and "is cur aligned to it?": for a power
+    // of two, align shares no bit with align - 1, so only cur's low bits decide. Zero (align - 1
+    // is all ones) and other non-powers of two always leave a bit. An alignment that cur already
+    // satisfies is honoured whatever its size, as the slow path honours any that fits.
+    if ((cur | align) & (align - 1)) [[unlikely]] {
+      if (!is_pow2(align)) return false;  // the slow path reports FA542
+      // No wrap: cur < 2^63 (user space), so cur + align - 1 fits for every power of two.
+      p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
+      if (p > limit) return false;
+    }
+    // p <= limit here, so limit - p does not wrap. "<=" rather than "<" costs nothing and sends
+    // size 0 to the slow path whenever there is no room at all: that is how a thread with no
+    // frame, or one whose every request must be seen (instrumented, observed), has its limit set.
+    // A request that would fill the arena exactly goes there too, which checks it exactly.
+    if (limit - p <= size) [[unlikely]]
       return false;
   }
-  a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
+  store_cursor(a, p + size);
   a.allocations.add(1);
   out = reinterpret_cast<void*>(p);
   return true;
