@@ -143,17 +143,17 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
           .count());
   to.last_frame_ns.store(ns, std::memory_order_relaxed);
   to.last_frame_bytes.store(used, std::memory_order_relaxed);
-  {
+  // Only this thread writes the site tables, so it may see that both are empty without the
+  // lock (readers on other threads only read them): no lock at all when attribution is off.
+  if (!to.frame_sites.empty() || !to.last_frame_sites.empty()) {
     std::lock_guard lock(to.sites_mutex);
-    if (!to.frame_sites.empty() || !to.last_frame_sites.empty()) {
-      for (const auto& [k, v] : to.frame_sites) {
-        SiteCount& t = to.total_sites[k];
-        t.count += v.count;
-        t.bytes += v.bytes;
-      }
-      to.last_frame_sites.swap(to.frame_sites);
-      to.frame_sites.clear();
+    for (const auto& [k, v] : to.frame_sites) {
+      SiteCount& t = to.total_sites[k];
+      t.count += v.count;
+      t.bytes += v.bytes;
     }
+    to.last_frame_sites.swap(to.frame_sites);
+    to.frame_sites.clear();
   }
   const FrameRecord summary{ts.index, ts.frame.frames_completed.get(), ns, used, allocations};
   obs.push_history(summary);

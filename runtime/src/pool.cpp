@@ -13,6 +13,9 @@ namespace detail {
 
 std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_blocks) noexcept {
   ts.drain_requested.store(false, std::memory_order_relaxed);
+  // Nothing queued, the common case at a frame boundary: a plain load instead of two locked
+  // read-modify-writes. A block pushed right after it waits for the next drain, as it would anyway.
+  if (!ts.remote_free.load(std::memory_order_relaxed)) return 0;
   FreeBlock* list = ts.remote_free.exchange(nullptr, std::memory_order_acquire);
   std::size_t n = 0;
   while (list && n < max_blocks) {
@@ -111,6 +114,7 @@ bool batch_remote_free(Instance& inst, ThreadState& ts, SlabHeader* slab, void* 
   b->next = rb.head;
   rb.head = b;
   if (!rb.tail) rb.tail = b;
+  mark_pool_class_used(ts, slab->size_class);
   ts.classes[slab->size_class].frees.add(1);
   ts.pool_remote_frees.add(1);
   if (++rb.count == kRemoteBatchBlocks) flush_remote_batch(inst, ts);
@@ -199,6 +203,7 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
     asan_unpoison(p, bytes);
     if (slab->block_states) slab->block_states[block_index(slab, p)].store(1, std::memory_order_relaxed);
   }
+  mark_pool_class_used(ts, cls);
   pool_count_alloc(ts, cls);
   return p;
 }
@@ -337,6 +342,7 @@ void SmartAlloc::pool_free_slow(void* p) {
     detail::observe_remote_free(*impl_, ts, slab->owner->index, bytes);
   }
   detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
+  detail::mark_pool_class_used(ts, slab->size_class);
   ts.classes[slab->size_class].frees.add(1);
 }
 

@@ -99,6 +99,10 @@ struct ThreadState {
 
   FrameArena frame;
   SizeClassState classes[kNumClasses];
+  // Bit c is set once classes[c] has counted anything: stats and the per-tag segment sums at
+  // every end_frame() then visit only the classes in use. Set by the slow paths (a thread's
+  // first block of a class always comes from one); the inline paths never need to.
+  Owned<std::uint32_t> pool_classes_used;
   // Blocks of this thread's slabs freed by other threads (lock-free stack, owner drains):
   // the deferred-free queue. Depth is counted by pushers and the draining owner.
   std::atomic<FreeBlock*> remote_free{nullptr};
@@ -290,9 +294,15 @@ inline bool pool_free_inline(const PoolRegion& r, ThreadState& ts, void* p) noex
 struct PoolTotals {
   std::uint64_t allocations = 0, frees = 0, bytes_allocated = 0, bytes_freed = 0;
 };
+inline void mark_pool_class_used(ThreadState& ts, std::size_t cls) noexcept {
+  const std::uint32_t bit = std::uint32_t{1} << cls;
+  if (!(ts.pool_classes_used.get() & bit)) ts.pool_classes_used.set(ts.pool_classes_used.get() | bit);
+}
 inline PoolTotals pool_totals(const ThreadState& ts) noexcept {
+  static_assert(kNumClasses <= 32, "pool_classes_used has one bit per class");
   PoolTotals t;
-  for (std::size_t c = 0; c < kNumClasses; ++c) {
+  for (std::uint32_t used = ts.pool_classes_used.get(); used; used &= used - 1) {
+    const auto c = static_cast<std::size_t>(__builtin_ctz(used));
     const std::uint64_t a = ts.classes[c].allocs.get(), f = ts.classes[c].frees.get();
     t.allocations += a;
     t.frees += f;
