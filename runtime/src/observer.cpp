@@ -130,7 +130,7 @@ FrameEvent event_of(FrameEventKind kind, const ThreadState* ts) {
 }  // namespace
 
 void observe_frame_begin(Instance& inst, ThreadState& ts) {
-  ts.observe->frame_began = std::chrono::steady_clock::now();
+  ts.observe->frame_began = clock_stamp();
   inst.observer.count(FrameEventKind::FrameBegin);
   if (inst.observer.events_enabled()) inst.observer.emit(event_of(FrameEventKind::FrameBegin, &ts));
 }
@@ -138,9 +138,7 @@ void observe_frame_begin(Instance& inst, ThreadState& ts) {
 void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std::uint64_t allocations) {
   Observer& obs = inst.observer;
   ThreadObserve& to = *ts.observe;
-  const auto ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - to.frame_began)
-          .count());
+  const std::uint64_t ns = clock_elapsed_ns(to.frame_began, clock_stamp());
   to.last_frame_ns.store(ns, std::memory_order_relaxed);
   to.last_frame_bytes.store(used, std::memory_order_relaxed);
   // Only this thread writes the site tables, so it may see that both are empty without the

@@ -19,6 +19,7 @@
 #include <framealloc/profiler.hpp>
 
 #include "behavior_filter.hpp"
+#include "frame_clock.hpp"
 
 namespace fa::detail {
 
@@ -43,7 +44,7 @@ using SiteTable = std::unordered_map<SiteKey, SiteCount, SiteKeyHash>;
 
 // One per thread and instance.
 struct ThreadObserve {
-  std::chrono::steady_clock::time_point frame_began{};  // owner only
+  ClockStamp frame_began = 0;  // owner only
   std::atomic<std::uint64_t> last_frame_ns{0}, last_frame_bytes{0};
   std::mutex sites_mutex;  // the tables are read by stats on other threads
   SiteTable frame_sites, total_sites, last_frame_sites;
