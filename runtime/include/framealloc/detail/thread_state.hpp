@@ -83,6 +83,9 @@ struct alignas(64) FrameArena {
 };
 
 struct ThreadState {
+  // First, at offset 0: the fast path's cursor stores then address it from the state pointer
+  // itself, with no separate address computation (see store_cursor).
+  FrameArena frame;
   Instance* instance = nullptr;
   std::uint32_t index = 0;
   std::thread::id thread_id;
@@ -97,7 +100,6 @@ struct ThreadState {
   std::size_t pool_fast_max = 0;
   std::atomic<bool> exited{false};
 
-  FrameArena frame;
   SizeClassState classes[kNumClasses];
   // Bit c is set once classes[c] has counted anything: stats and the per-tag segment sums at
   // every end_frame() then visit only the classes in use. Set by the slow paths (a thread's
@@ -174,7 +176,9 @@ inline std::uintptr_t load_cursor(const FrameArena& a) noexcept {
 }
 inline void store_cursor(FrameArena& a, std::uintptr_t v) noexcept {
 #ifdef FRAMEALLOC_OWNER_ASM
-  asm volatile("movq %1, %0" : "=m"(*reinterpret_cast<CursorWord*>(&a.cur)) : "r"(v));
+  // The address is spelled out as &a plus a constant: given cur itself as the operand, GCC
+  // computes its address into a spare register first. "+m"(a) tells it what may change.
+  asm volatile("movq %1, %c2(%3)" : "+m"(a) : "r"(v), "i"(offsetof(FrameArena, cur)), "r"(&a));
 #else
   a.cur.store(reinterpret_cast<std::byte*>(v), std::memory_order_relaxed);
 #endif
