@@ -261,7 +261,8 @@ TEST_P(EventsTest, ZeroByteFrameRequestsAreAttributedToo) {
   for (int i = 0; i < 4; ++i) alloc.frame_alloc_bytes(0, 8);
   EXPECT_EQ(alloc.stats().frame.allocations - before, 4u);
   alloc.end_frame();
-  const fa::CallSiteStats* s = find_site(alloc.call_site_stats(), line, fa::AllocKind::Frame);
+  const auto sites = alloc.call_site_stats();
+  const fa::CallSiteStats* s = find_site(sites, line, fa::AllocKind::Frame);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->count, 4u);
   EXPECT_EQ(s->bytes, 0u);
