@@ -56,7 +56,7 @@ void release_frame_credit(ThreadState& ts) {
   FrameArena& a = ts.frame;
   TagContext& ctx = *ts.tags;
   if (ts.instrumented || !ts.budgeted || !a.active.load(std::memory_order_relaxed)) return;
-  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.hot().cur.load(std::memory_order_relaxed));
   if (ctx.credit_end <= cur) return;
   const std::uint64_t unused = ctx.credit_end - cur;
   for (Budget* b : ctx.chain) {
@@ -84,7 +84,7 @@ void refresh_budget_state(Instance& inst, ThreadState& ts, bool tag_changed) {
   FrameArena& a = ts.frame;
   // A newly budgeted thread takes the frame slow path until it is granted a credit.
   ctx.credit_end =
-      std::min(ctx.credit_end, reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed)));
+      std::min(ctx.credit_end, reinterpret_cast<std::uintptr_t>(a.hot().cur.load(std::memory_order_relaxed)));
   update_frame_limit(ts);
 }
 

@@ -41,7 +41,7 @@ FrameCheckpoint SmartAlloc::frame_checkpoint() {
            {"the returned checkpoint is empty; rolling back to it does nothing"});
     return {};
   }
-  return {&ts, a.generation.load(std::memory_order_relaxed), a.cur.load(std::memory_order_relaxed),
+  return {&ts, a.generation.load(std::memory_order_relaxed), a.hot().cur.load(std::memory_order_relaxed),
           ++ts.features.checkpoint_serial};
 }
 
@@ -67,13 +67,13 @@ bool SmartAlloc::rollback_to(const FrameCheckpoint& cp) {
   }
   // Retained objects above the checkpoint disappear with their memory: run their destructors.
   detail::discard_retained_from(ts, cp.position);
-  std::byte* cur = a.cur.load(std::memory_order_relaxed);
+  std::byte* cur = a.hot().cur.load(std::memory_order_relaxed);
   const auto dropped = static_cast<std::size_t>(cur - cp.position);
   ts.frame_stats.peak_bytes.raise_to(static_cast<std::size_t>(cur - a.base));
   ts.frame_stats.bytes_allocated.add(dropped);
   ts.frame_stats.bytes_freed.add(dropped);
   if (ts.instrumented) on_frame_rollback(a.base, cp.position, dropped, config().debug_checks);
-  a.cur.store(cp.position, std::memory_order_relaxed);
+  a.hot().cur.store(cp.position, std::memory_order_relaxed);
   if (f.checkpoint_serial > cp.serial) f.invalidated_serials.emplace_back(cp.serial, f.checkpoint_serial);
   return true;
 }

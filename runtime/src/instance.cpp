@@ -66,16 +66,40 @@ Instance::~Instance() {
   for (auto& [p, block] : heap_live) ::operator delete(const_cast<void*>(p), std::align_val_t(block.align));
 }
 
-ThreadState* Instance::create_thread_state(std::atomic<const void*>* cache_owner) {
+namespace {
+
+// Moves a frame cursor held in a thread's TLS record back into the state (under the instance
+// mutex: stats readers follow hot_ptr under it). Runs when that thread is exiting or the
+// instance is being destroyed.
+void take_cursor_home(ThreadState& ts) {
+  FrameArena& a = ts.frame;
+  FrameCursor& from = a.hot();
+  if (&from == &a.own) return;
+  a.own.cur.store(from.cur.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  a.own.limit = from.limit;
+  a.own.allocations.set(from.allocations.get());
+  a.hot_ptr.store(&a.own, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+ThreadState* Instance::create_thread_state(TlsCache& tls, const void* alloc) {
   auto ts = std::make_unique<ThreadState>();
   ts->instance = this;
-  ts->cache_owner = cache_owner;
+  ts->tls = &tls;
   ts->thread_id = std::this_thread::get_id();
   ts->instrumented = config.debug_checks || asan_build() || running_on_valgrind();
   ts->frame.capacity = config.frame_arena_size;
   ts->frame.base = map_reserve(config.frame_arena_size);
-  ts->frame.cur.store(ts->frame.base, std::memory_order_relaxed);
-  ts->frame.limit = ts->frame.base;
+  if (tls.hot_owner.load(std::memory_order_relaxed) == nullptr) {
+    // The record is free (first instance on this thread, or its holder was destroyed): this
+    // pair's cursor lives there from now on. Set before the state is published below.
+    tls.hot.allocations.set(0);  // the previous holder's count went home with it
+    ts->frame.hot_ptr.store(&tls.hot, std::memory_order_relaxed);
+    tls.hot_owner.store(alloc, std::memory_order_relaxed);
+  }
+  ts->frame.hot().cur.store(ts->frame.base, std::memory_order_relaxed);
+  ts->frame.hot().limit = ts->frame.base;
   on_arena_created(ts->frame.base, ts->frame.capacity);
   set_pool_checked(*ts, ts->instrumented, config.pool_max_object_size);
   ts->observe = observer.add_thread();
@@ -98,19 +122,21 @@ void Instance::retire(ThreadState* ts) {
   flush_segment(*ts);
   std::lock_guard lock(mutex_);
   FrameArena& a = ts->frame;
+  if (&a.hot() != &a.own) ts->tls->hot_owner.store(nullptr, std::memory_order_relaxed);
+  take_cursor_home(*ts);  // the thread's TLS goes away after this
   a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   on_arena_destroyed(a.base, a.capacity);
   ::munmap(a.base, a.capacity);
-  a.base = a.limit = nullptr;
-  a.cur.store(nullptr, std::memory_order_relaxed);
+  a.base = a.hot().limit = nullptr;
+  a.hot().cur.store(nullptr, std::memory_order_relaxed);
   if (pool_outstanding(*ts) == 0) {
     // Nothing of this thread's pool is in use anywhere: its slabs can serve other threads.
     for (std::size_t off = 0; off < next_slab_offset_; off += config.pool_slab_size) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
       if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
     }
-    for (auto& c : ts->classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
+    for (auto& c : ts->pool().classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
   }
   // Otherwise the slabs stay with the retired state: frees from other threads still land
   // on its remote stack and the memory returns when the instance is destroyed.
@@ -123,8 +149,21 @@ void Instance::forget_cached_owner(const void* alloc) {
   std::lock_guard lock(mutex_);
   for (auto& ts : threads_) {
     if (ts->exited.load(std::memory_order_relaxed)) continue;
+    TlsCache& tls = *ts->tls;
     const void* expected = alloc;
-    ts->cache_owner->compare_exchange_strong(expected, nullptr, std::memory_order_relaxed);
+    if (tls.owner.compare_exchange_strong(expected, nullptr, std::memory_order_relaxed)) {
+      // The key is this state's address unless its pool was checked: a state allocated at the
+      // same address later must not find it there.
+      auto key = reinterpret_cast<std::uintptr_t>(ts.get());
+      tls.pool_key.compare_exchange_strong(key, 1, std::memory_order_relaxed);
+    }
+    // Home first, then free the record: the thread may claim it for a new instance as soon as
+    // it reads nullptr there, and would then be writing what this copies.
+    if (tls.hot_owner.load(std::memory_order_relaxed) == alloc) {
+      take_cursor_home(*ts);
+      expected = alloc;
+      tls.hot_owner.compare_exchange_strong(expected, nullptr, std::memory_order_relaxed);
+    }
   }
 }
 
@@ -158,7 +197,8 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   const std::uint32_t block = kClassSizes[size_class];
   slab->owner = &owner;
   slab->size_class = size_class;
-  slab->owner_class = &owner.classes[size_class];
+  slab->owner_class = &owner.pool().classes[size_class];
+  slab->owner_pool = &owner.pool();
   slab->block_size = block;
   slab->first_block = mem + kSlabHeaderBytes;
   const std::size_t count = (config.pool_slab_size - kSlabHeaderBytes) / block;
@@ -235,13 +275,13 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.exited = ts.exited.load(std::memory_order_relaxed);
   t.frames_completed = ts.frame.frames_completed.get();
   t.frame_active = ts.frame.active.load(std::memory_order_relaxed);
-  std::byte* cur = ts.frame.cur.load(std::memory_order_relaxed);
+  std::byte* cur = ts.frame.hot().cur.load(std::memory_order_relaxed);
   t.frame_used_bytes = t.frame_active && cur ? static_cast<std::uint64_t>(cur - ts.frame.base) : 0;
   t.frame_capacity = ts.frame.capacity;
   t.frame = to_kind(ts.frame_stats);
-  t.frame.allocations = ts.frame.allocations.get();  // counted next to the cursor
-  t.frame.bytes_allocated += t.frame_used_bytes;     // the open frame's bytes are still live
-  t.pool = to_kind(ts.pool_stats);                   // peak only: counts and bytes are per size class
+  t.frame.allocations = ts.frame.hot().allocations.get();  // counted next to the cursor
+  t.frame.bytes_allocated += t.frame_used_bytes;           // the open frame's bytes are still live
+  t.pool.peak_bytes = ts.pool().peak.get();                // counts and bytes: summed over the size classes
   const PoolTotals pool = pool_totals(ts);
   t.pool.allocations = pool.allocations;
   t.pool.frees = pool.frees;

@@ -45,10 +45,12 @@ class Instance {
   const std::uint64_t id;
 
   // ---- threads ----
-  // Called on the new state's thread; cache_owner is that thread's TlsCache::owner.
-  ThreadState* create_thread_state(std::atomic<const void*>* cache_owner);
-  // ~SmartAlloc: every live thread whose TLS cache names alloc forgets it, so a SmartAlloc
-  // built later at the same address can never find this instance's states there.
+  // Called on the new state's thread, whose TLS record is tls: the state takes the record's
+  // frame cursor (and alloc becomes its hot_owner) when no other instance holds it.
+  ThreadState* create_thread_state(TlsCache& tls, const void* alloc);
+  // ~SmartAlloc: every live thread whose TLS record names alloc forgets it, so a SmartAlloc
+  // built later at the same address can never find this instance's states there; a frame
+  // cursor held in such a record moves back into its state, freeing the record for the next.
   void forget_cached_owner(const void* alloc);
   // Called on thread exit: returns the thread's arena and, when nothing is outstanding,
   // its pool slabs. The ThreadState itself lives until the instance dies.

@@ -56,12 +56,22 @@ std::size_t SiteKeyHash::operator()(const SiteKey& k) const noexcept {
 }
 
 Observer::Observer(const AllocConfig& config)
-    : pressure_fraction(config.memory_pressure_fraction), history_capacity_(config.frame_history_size) {}
+    : pressure_fraction(config.memory_pressure_fraction), history_capacity_(config.frame_history_size) {
+  history_.reserve(std::min<std::size_t>(history_capacity_, 1024));  // grows past that if asked
+}
 
 ThreadObserve* Observer::add_thread() {
   std::lock_guard lock(mutex_);
   threads_.push_back(std::make_unique<ThreadObserve>());
   return threads_.back().get();
+}
+
+std::uint64_t Observer::counted(FrameEventKind k) const {
+  const auto i = static_cast<std::size_t>(k);
+  std::uint64_t n = counts_[i].load(std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  for (const auto& t : threads_) n += t->counts[i].get();
+  return n;
 }
 
 std::vector<ThreadObserve*> Observer::threads() const {
@@ -105,14 +115,23 @@ std::shared_ptr<const ProfilerHooks> Observer::hooks() const {
 
 void Observer::push_history(const FrameRecord& s) {
   if (history_capacity_ == 0) return;
-  std::lock_guard lock(history_mutex_);
-  if (history_.size() == history_capacity_) history_.pop_front();
-  history_.push_back(s);
+  std::lock_guard lock(history_lock_);
+  if (history_.size() < history_capacity_) {
+    history_.push_back(s);
+  } else {
+    history_[history_next_] = s;
+    history_next_ = history_next_ + 1 == history_capacity_ ? 0 : history_next_ + 1;
+  }
 }
 
 std::vector<FrameRecord> Observer::history() const {
-  std::lock_guard lock(history_mutex_);
-  return {history_.begin(), history_.end()};
+  std::lock_guard lock(history_lock_);
+  std::vector<FrameRecord> out;
+  out.reserve(history_.size());
+  const auto oldest = history_.begin() + static_cast<std::ptrdiff_t>(history_next_);
+  out.insert(out.end(), oldest, history_.end());
+  out.insert(out.end(), history_.begin(), oldest);
+  return out;
 }
 
 namespace {
@@ -131,7 +150,7 @@ FrameEvent event_of(FrameEventKind kind, const ThreadState* ts) {
 
 void observe_frame_begin(Instance& inst, ThreadState& ts) {
   ts.observe->frame_began = clock_stamp();
-  inst.observer.count(FrameEventKind::FrameBegin);
+  Observer::count(*ts.observe, FrameEventKind::FrameBegin);
   if (inst.observer.events_enabled()) inst.observer.emit(event_of(FrameEventKind::FrameBegin, &ts));
 }
 
@@ -160,7 +179,7 @@ void observe_frame_end(Instance& inst, ThreadState& ts, std::uint64_t used, std:
   if (obs.hooks_on()) {
     if (auto hooks = obs.hooks(); hooks && hooks->on_frame) hooks->on_frame(summary);
   }
-  obs.count(FrameEventKind::FrameEnd);
+  Observer::count(to, FrameEventKind::FrameEnd);
   to.pressure_raised = false;  // re-armed by the next begin_frame()
   if (!obs.events_enabled()) return;
   FrameEvent e = event_of(FrameEventKind::FrameEnd, &ts);
@@ -181,7 +200,7 @@ bool frame_pressure_crossed(ThreadState& ts, std::uint64_t used) noexcept {
 void observe_frame_pressure(Instance& inst, ThreadState& ts, std::uint64_t used) {
   const ThreadObserve& to = *ts.observe;
   Observer& obs = inst.observer;
-  obs.count(FrameEventKind::MemoryPressure);
+  Observer::count(*ts.observe, FrameEventKind::MemoryPressure);
   if (obs.events_enabled()) {
     FrameEvent p = event_of(FrameEventKind::MemoryPressure, &ts);
     p.bytes = used;
@@ -226,7 +245,7 @@ void observe_free(Instance& inst, ThreadState& ts, AllocKind kind, const void* p
 }
 
 void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_index, std::uint64_t bytes) {
-  inst.observer.count(FrameEventKind::CrossThreadFreeQueued);
+  Observer::count(*ts.observe, FrameEventKind::CrossThreadFreeQueued);
   if (!inst.observer.events_enabled()) return;
   FrameEvent e = event_of(FrameEventKind::CrossThreadFreeQueued, &ts);
   e.other_thread = owner_index;
@@ -235,7 +254,7 @@ void observe_remote_free(Instance& inst, ThreadState& ts, std::uint32_t owner_in
 }
 
 void observe_deferred_processed(Instance& inst, ThreadState& ts, std::uint64_t blocks) {
-  inst.observer.count(FrameEventKind::DeferredProcessed);
+  Observer::count(*ts.observe, FrameEventKind::DeferredProcessed);
   if (!inst.observer.events_enabled()) return;
   FrameEvent e = event_of(FrameEventKind::DeferredProcessed, &ts);
   e.blocks = blocks;
@@ -243,7 +262,10 @@ void observe_deferred_processed(Instance& inst, ThreadState& ts, std::uint64_t b
 }
 
 void observe_simple(Instance& inst, const ThreadState* ts, FrameEventKind kind) {
-  inst.observer.count(kind);
+  if (ts)
+    Observer::count(*ts->observe, kind);
+  else
+    inst.observer.count(kind);
   if (inst.observer.events_enabled()) inst.observer.emit(event_of(kind, ts));
 }
 

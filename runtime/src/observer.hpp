@@ -15,11 +15,13 @@
 
 #include <framealloc/call_site.hpp>
 #include <framealloc/config.hpp>
+#include <framealloc/detail/counter.hpp>
 #include <framealloc/events.hpp>
 #include <framealloc/profiler.hpp>
 
 #include "behavior_filter.hpp"
 #include "frame_clock.hpp"
+#include "spin_lock.hpp"
 
 namespace fa::detail {
 
@@ -53,6 +55,9 @@ struct ThreadObserve {
   // path pays nothing and the slow path raises the event at the crossing (owner only).
   std::uint64_t pressure_threshold = ~std::uint64_t{0};
   bool pressure_raised = false;
+  // Lifecycle events this thread raised, by kind: counted here rather than in one shared word,
+  // which every thread's begin_frame()/end_frame() would otherwise hand around between cores.
+  OwnedCounter counts[kFrameEventKinds];
 };
 
 class Observer {
@@ -66,12 +71,15 @@ class Observer {
   void set_callback(FrameEventCallback cb);
   bool events_enabled() const noexcept { return events_on_.load(std::memory_order_relaxed); }
   void emit(const FrameEvent& e);  // when enabled
+  // Counts an event raised on the thread that owns `to` (owner only).
+  static void count(ThreadObserve& to, FrameEventKind k, std::uint64_t n = 1) noexcept {
+    to.counts[static_cast<std::size_t>(k)].add(n);
+  }
+  // Counts an event raised on a thread with no state in this instance.
   void count(FrameEventKind k, std::uint64_t n = 1) noexcept {
     counts_[static_cast<std::size_t>(k)].fetch_add(n, std::memory_order_relaxed);
   }
-  std::uint64_t counted(FrameEventKind k) const noexcept {
-    return counts_[static_cast<std::size_t>(k)].load(std::memory_order_relaxed);
-  }
+  std::uint64_t counted(FrameEventKind k) const;
   std::uint64_t pressure_bytes(std::size_t capacity) const noexcept;
 
   // ---- profiler hooks and attribution: both route every request through the slow paths ----
@@ -98,8 +106,11 @@ class Observer {
   std::atomic<std::uint64_t> counts_[kFrameEventKinds] = {};
   std::vector<std::unique_ptr<ThreadObserve>> threads_;
 
-  mutable std::mutex history_mutex_;
-  std::deque<FrameRecord> history_;
+  // A ring of history_capacity_ records, oldest at history_next_ once full. Every thread's
+  // end_frame() writes one: a spin lock keeps that to one locked instruction.
+  mutable SpinLock history_lock_;
+  std::vector<FrameRecord> history_;
+  std::size_t history_next_ = 0;
   const std::size_t history_capacity_;
 };
 

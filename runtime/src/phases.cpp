@@ -44,6 +44,9 @@ void phases_end_frame(SmartAlloc& alloc, ThreadState& ts) {
     alloc.report(Code::FA030, "phase \"" + path + "\" was still open at end_frame()",
                  {"it was closed there; its figures cover the frame up to its end"});
   }
+  // Only this thread writes the two lists (under the mutex, for readers elsewhere), so it may
+  // look at them without it: a frame that used no phases takes no lock.
+  if (ctx.completed.empty() && ctx.last_frame_completed.empty()) return;
   std::lock_guard lock(ctx.phases_mutex);
   ctx.last_frame_completed = std::move(ctx.completed);
   ctx.completed.clear();
@@ -51,6 +54,7 @@ void phases_end_frame(SmartAlloc& alloc, ThreadState& ts) {
 
 void phases_begin_frame(ThreadState& ts) {
   TagContext& ctx = *ts.tags;
+  if (ctx.completed.empty()) return;  // owner-only writes, as above
   std::lock_guard lock(ctx.phases_mutex);
   ctx.completed.clear();  // phases ended between frames belong to no frame
 }

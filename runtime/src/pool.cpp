@@ -21,10 +21,10 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
   while (list && n < max_blocks) {
     FreeBlock* next = list->next;
     SlabHeader* slab = inst.slab_of(list);
-    SizeClassState& c = ts.classes[slab->size_class];
+    SizeClassState& c = ts.pool().classes[slab->size_class];
     list->next = c.free;
     c.free = list;
-    ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
+    ts.pool().headroom.add(static_cast<std::int64_t>(slab->block_size));
     list = next;
     ++n;
   }
@@ -78,7 +78,7 @@ std::size_t block_index(const SlabHeader* slab, const void* p) {
 }
 
 void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
-  SizeClassState& c = ts.classes[cls];
+  SizeClassState& c = ts.pool().classes[cls];
   if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
   if (c.free) {
     FreeBlock* b = c.free;
@@ -115,7 +115,7 @@ bool batch_remote_free(Instance& inst, ThreadState& ts, SlabHeader* slab, void* 
   rb.head = b;
   if (!rb.tail) rb.tail = b;
   mark_pool_class_used(ts, slab->size_class);
-  ts.classes[slab->size_class].frees.add(1);
+  ts.pool().classes[slab->size_class].frees.add(1);
   ts.pool_remote_frees.add(1);
   if (++rb.count == kRemoteBatchBlocks) flush_remote_batch(inst, ts);
   return true;
@@ -204,11 +204,11 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
     if (slab->block_states) slab->block_states[block_index(slab, p)].store(1, std::memory_order_relaxed);
   }
   mark_pool_class_used(ts, cls);
-  pool_count_alloc(ts, cls);
+  pool_count_alloc(ts.pool(), cls);
   return p;
 }
 
-void flush_remote_batch(Instance& inst, ThreadState& ts) noexcept {
+void flush_remote_batch(Instance&, ThreadState& ts) noexcept {
   ThreadState::RemoteBatch& rb = ts.remote_batch;
   if (rb.count == 0) return;
   ThreadState& owner = *rb.owner;
@@ -217,7 +217,7 @@ void flush_remote_batch(Instance& inst, ThreadState& ts) noexcept {
                                                   std::memory_order_relaxed)) {
   }
   owner.remote_depth.fetch_add(rb.count, std::memory_order_relaxed);
-  inst.observer.count(FrameEventKind::CrossThreadFreeQueued, rb.count);
+  Observer::count(*ts.observe, FrameEventKind::CrossThreadFreeQueued, rb.count);
   rb = ThreadState::RemoteBatch{};
 }
 
@@ -331,10 +331,10 @@ void SmartAlloc::pool_free_slow(void* p) {
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
   auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
-    detail::SizeClassState& c = ts.classes[slab->size_class];
+    detail::SizeClassState& c = ts.pool().classes[slab->size_class];
     block->next = c.free;
     c.free = block;
-    ts.pool_headroom.add(static_cast<std::int64_t>(bytes));
+    ts.pool().headroom.add(static_cast<std::int64_t>(bytes));
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
     if (!detail::queue_remote_free(*this, *impl_, *slab->owner, block)) return;  // refused (FA204)
@@ -343,7 +343,7 @@ void SmartAlloc::pool_free_slow(void* p) {
   }
   detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
   detail::mark_pool_class_used(ts, slab->size_class);
-  ts.classes[slab->size_class].frees.add(1);
+  ts.pool().classes[slab->size_class].frees.add(1);
 }
 
 }  // namespace fa

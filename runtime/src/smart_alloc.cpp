@@ -13,7 +13,7 @@
 namespace fa {
 namespace detail {
 
-constinit thread_local TlsCache tls_cache{nullptr, nullptr};
+constinit thread_local TlsCache tls_cache{nullptr, nullptr, 1, nullptr, {}};
 
 namespace {
 
@@ -28,6 +28,8 @@ struct ThreadRegistry {
 
   ~ThreadRegistry() {
     tls_cache.owner.store(nullptr, std::memory_order_relaxed);
+    tls_cache.pool_key.store(1, std::memory_order_relaxed);
+    tls_cache.hot_owner.store(nullptr, std::memory_order_relaxed);
     for (auto& e : entries) {
       if (auto inst = e.instance.lock()) inst->retire(e.state);
     }
@@ -42,6 +44,7 @@ ThreadRegistry& thread_registry() {
 // Makes ts the calling thread's cached state for alloc.
 ThreadState& remember(const SmartAlloc* alloc, ThreadState* ts) {
   tls_cache.state = ts;
+  tls_cache.pool_key.store(ts->pool_fast_key, std::memory_order_relaxed);
   tls_cache.owner.store(alloc, std::memory_order_relaxed);
   return *ts;
 }
@@ -90,7 +93,7 @@ detail::ThreadState& SmartAlloc::attach_slow() const {
   for (auto& e : reg.entries) {
     if (e.id == id_) return detail::remember(this, e.state);
   }
-  detail::ThreadState* ts = impl_->create_thread_state(&detail::tls_cache.owner);
+  detail::ThreadState* ts = impl_->create_thread_state(detail::tls_cache, this);
   reg.entries.push_back({impl_, id_, ts});
   return detail::remember(this, ts);
 }
@@ -143,8 +146,8 @@ void SmartAlloc::begin_frame() {
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameBegin);
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
-  a.cur.store(a.base, std::memory_order_relaxed);
-  a.allocations_at_begin.set(ts.frame.allocations.get());
+  a.hot().cur.store(a.base, std::memory_order_relaxed);
+  a.allocations_at_begin.set(ts.frame.hot().allocations.get());
   a.active.store(true, std::memory_order_relaxed);
   ts.tags->credit_end = reinterpret_cast<std::uintptr_t>(a.base);
   detail::update_frame_limit(ts);
@@ -161,14 +164,14 @@ void SmartAlloc::end_frame() {
   detail::phases_end_frame(*this, ts);
   detail::thread_budget_end_frame(*this, ts);
   detail::end_frame_features(ts);
-  const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
+  const auto used = static_cast<std::size_t>(a.hot().cur.load(std::memory_order_relaxed) - a.base);
   ts.frame_stats.peak_bytes.raise_to(used);
-  ts.frame_stats.frees.add(ts.frame.allocations.get() - a.allocations_at_begin.get());
+  ts.frame_stats.frees.add(ts.frame.hot().allocations.get() - a.allocations_at_begin.get());
   ts.frame_stats.bytes_allocated.add(used);
   ts.frame_stats.bytes_freed.add(used);
   if (ts.instrumented) detail::on_frame_reset(a.base, used, impl_->config.debug_checks);
-  a.cur.store(a.base, std::memory_order_relaxed);
-  a.limit = a.base;
+  a.hot().cur.store(a.base, std::memory_order_relaxed);
+  a.hot().limit = a.base;
   a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   a.frames_completed.add(1);
@@ -176,7 +179,7 @@ void SmartAlloc::end_frame() {
   detail::budgets_end_frame(*impl_, ts);
   detail::flush_remote_batch(*impl_, ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
-  const std::uint64_t allocations = ts.frame.allocations.get() - a.allocations_at_begin.get();
+  const std::uint64_t allocations = ts.frame.hot().allocations.get() - a.allocations_at_begin.get();
   detail::observe_frame_end(*impl_, ts, used, allocations);
   impl_->coordination.on_thread_frame_end(*this, ts.index, allocations);  // FA202
 }
@@ -190,14 +193,14 @@ std::uint64_t SmartAlloc::frame_number() const {
 
 std::size_t SmartAlloc::frame_used() const {
   const detail::FrameArena& a = local().frame;
-  return static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
+  return static_cast<std::size_t>(a.hot().cur.load(std::memory_order_relaxed) - a.base);
 }
 
 std::size_t SmartAlloc::frame_remaining() const {
   const detail::ThreadState& ts = local();
   const detail::FrameArena& a = ts.frame;
   if (!a.active.load(std::memory_order_relaxed)) return 0;
-  const auto used = static_cast<std::size_t>(a.cur.load(std::memory_order_relaxed) - a.base);
+  const auto used = static_cast<std::size_t>(a.hot().cur.load(std::memory_order_relaxed) - a.base);
   std::size_t room = a.capacity - used;
   const detail::TagContext& ctx = *ts.tags;
   if (ctx.thread_budget.limit && !ctx.budget_lifted && ctx.thread_budget.policy != FrameBudgetPolicy::Promote)
@@ -208,6 +211,9 @@ std::size_t SmartAlloc::frame_remaining() const {
 void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc) {
   detail::ThreadState& ts = local();
   detail::FrameArena& a = ts.frame;
+  // The inline path serves only the instance whose cursor is in the TLS record: the others
+  // (and the first request of a thread) get the same bump here.
+  if (void* p; detail::frame_bump(a.hot(), size, align, p)) return p;
   auto fail = [&](Code code) -> void* {
     ts.failed_allocations.add(1);
     if (throwing) throw AllocError(code);
@@ -227,7 +233,7 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
         "call begin_frame() before allocating, or use pool_alloc()/heap_alloc() for data that must persist");
     return fail(Code::FA001);
   }
-  const auto cur = reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+  const auto cur = reinterpret_cast<std::uintptr_t>(a.hot().cur.load(std::memory_order_relaxed));
   const auto end = reinterpret_cast<std::uintptr_t>(a.base + a.capacity);
   // No wrap: cur < 2^63 (user space), so cur + align - 1 fits for every power of two.
   const std::uintptr_t p = (cur + (align - 1)) & ~(std::uintptr_t{align} - 1);
@@ -278,11 +284,11 @@ void* SmartAlloc::frame_alloc_slow(std::size_t size, std::size_t align, bool thr
       ts.tags->credit_end = credit_end + credit;
     }
   }
-  a.cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
+  a.hot().cur.store(reinterpret_cast<std::byte*>(p + size), std::memory_order_relaxed);
   const std::uint64_t used_now = p + size - reinterpret_cast<std::uintptr_t>(a.base);
   const bool pressure = detail::frame_pressure_crossed(ts, used_now);
   detail::update_frame_limit(ts);
-  ts.frame.allocations.add(1);
+  ts.frame.hot().allocations.add(1);
   if (ts.instrumented) detail::on_frame_alloc(a.base, reinterpret_cast<void*>(p), size);
   detail::observe_alloc(*impl_, ts, AllocKind::Frame, reinterpret_cast<void*>(p), size, loc);
   if (pressure) detail::observe_frame_pressure(*impl_, ts, used_now);  // at the crossing, once per frame

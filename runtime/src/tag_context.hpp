@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <framealloc/budgets.hpp>
+#include <framealloc/detail/counter.hpp>
 #include <framealloc/phases.hpp>
 #include <framealloc/tags.hpp>
 #include <framealloc/thread_budget.hpp>
@@ -91,13 +92,24 @@ struct OpenPhase {
   std::chrono::steady_clock::time_point started;
 };
 
+// One tag's totals on one thread: added to by the owner without a lock (one add per field,
+// as in Owned), read by stats() on any thread.
+struct SharedSample {
+  OwnedCounter frame_allocs, frame_bytes, pool_allocs, pool_bytes, heap_allocs, heap_bytes;
+  void add(const Sample& d) noexcept;
+  Sample load() const noexcept;
+};
+
 struct TagContext {
   // ---- tags (owner thread only, except per_tag) ----
   std::vector<std::uint32_t> stack;  // pushed tag ids, innermost last
   std::uint32_t current = 0;
   Sample segment_start;
-  std::mutex per_tag_mutex;  // per_tag is read by stats() on other threads
-  std::vector<Sample> per_tag;
+  // per_tag is read by stats() on other threads under per_tag_mutex. The owner grows it under
+  // the mutex too (a deque: growing never moves an element) and adds to an element without
+  // it, so the flush at every end_frame() takes no lock.
+  std::mutex per_tag_mutex;
+  std::deque<SharedSample> per_tag;
 
   // ---- budgets (owner thread only) ----
   std::uint64_t chain_epoch = ~std::uint64_t{0};

@@ -40,11 +40,11 @@ Sample Sample::operator-(const Sample& o) const noexcept {
 
 Sample sample_of(const ThreadState& ts) noexcept {
   const FrameArena& a = ts.frame;
-  const std::byte* cur = a.cur.load(std::memory_order_relaxed);
+  const std::byte* cur = a.hot().cur.load(std::memory_order_relaxed);
   const std::uint64_t open =
       a.active.load(std::memory_order_relaxed) && cur ? static_cast<std::uint64_t>(cur - a.base) : 0;
   const PoolTotals pool = pool_totals(ts);
-  return {ts.frame.allocations.get(),
+  return {ts.frame.hot().allocations.get(),
           ts.frame_stats.bytes_allocated.get() + open,
           pool.allocations,
           pool.bytes_allocated,
@@ -127,16 +127,33 @@ void flush_segment(ThreadState& ts) {
   const Sample now = sample_of(ts);
   const Sample delta = now - ctx.segment_start;
   ctx.segment_start = now;
-  std::lock_guard lock(ctx.per_tag_mutex);
-  if (ctx.per_tag.size() <= ctx.current) ctx.per_tag.resize(ctx.current + 1);
-  ctx.per_tag[ctx.current] += delta;
+  if (ctx.per_tag.size() <= ctx.current) {
+    std::lock_guard lock(ctx.per_tag_mutex);
+    while (ctx.per_tag.size() <= ctx.current) ctx.per_tag.emplace_back();
+  }
+  ctx.per_tag[ctx.current].add(delta);
+}
+
+void SharedSample::add(const Sample& d) noexcept {
+  frame_allocs.add(d.frame_allocs);
+  frame_bytes.add(d.frame_bytes);
+  pool_allocs.add(d.pool_allocs);
+  pool_bytes.add(d.pool_bytes);
+  heap_allocs.add(d.heap_allocs);
+  heap_bytes.add(d.heap_bytes);
+}
+
+Sample SharedSample::load() const noexcept {
+  return {frame_allocs.get(), frame_bytes.get(), pool_allocs.get(),
+          pool_bytes.get(),   heap_allocs.get(), heap_bytes.get()};
 }
 
 void collect_tags(Instance& inst, const std::vector<TagContext*>& contexts, AllocStats& out) {
   std::vector<Sample> totals(inst.tags.size());
   for (TagContext* ctx : contexts) {
     std::lock_guard lock(ctx->per_tag_mutex);
-    for (std::size_t i = 0; i < ctx->per_tag.size() && i < totals.size(); ++i) totals[i] += ctx->per_tag[i];
+    for (std::size_t i = 0; i < ctx->per_tag.size() && i < totals.size(); ++i)
+      totals[i] += ctx->per_tag[i].load();
   }
   inst.tags.for_each([&](std::uint32_t id, const TagNode& n) {
     if (id >= totals.size()) return;  // created after the totals were sized

@@ -27,9 +27,9 @@ void update_frame_limit(ThreadState& ts) {
   if (!a.active.load(std::memory_order_relaxed)) return;
   // Never below cur: frame_bump() computes the room as limit - cur without a sign check. A slow
   // path request may move cur past a lowered limit (budgets, pressure); the limit then follows it.
-  std::byte* const cur = a.cur.load(std::memory_order_relaxed);
+  std::byte* const cur = a.hot().cur.load(std::memory_order_relaxed);
   if (ts.instrumented || ts.observed) {
-    a.limit = cur;  // no room: every request takes the instrumented/observed slow path
+    a.hot().limit = cur;  // no room: every request takes the instrumented/observed slow path
     return;
   }
   const TagContext& ctx = *ts.tags;
@@ -45,7 +45,7 @@ void update_frame_limit(ThreadState& ts) {
     if (const std::uint64_t w = warn_bytes(tb); w && !ctx.budget_warned)
       lim = std::min<std::uintptr_t>(lim, base + w);
   }
-  a.limit = std::max(reinterpret_cast<std::byte*>(lim), cur);
+  a.hot().limit = std::max(reinterpret_cast<std::byte*>(lim), cur);
 }
 
 ThreadBudgetVerdict check_thread_budget(SmartAlloc& alloc, ThreadState& ts, std::uintptr_t need_end,
@@ -56,7 +56,7 @@ ThreadBudgetVerdict check_thread_budget(SmartAlloc& alloc, ThreadState& ts, std:
   const auto base = reinterpret_cast<std::uintptr_t>(ts.frame.base);
   const std::uint64_t used_after = need_end - base;
   const std::uint64_t used_before =
-      static_cast<std::uint64_t>(ts.frame.cur.load(std::memory_order_relaxed) - ts.frame.base);
+      static_cast<std::uint64_t>(ts.frame.hot().cur.load(std::memory_order_relaxed) - ts.frame.base);
   const std::string who = "thread #" + std::to_string(ts.index);
   if (const std::uint64_t w = warn_bytes(tb);
       w && !ctx.budget_warned && used_after > w && used_after <= tb.limit) {

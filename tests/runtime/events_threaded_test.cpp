@@ -46,6 +46,7 @@ TEST(EventsThreaded, ManyThreadsEmitFramesAndSitesWhileCallbackChanges) {
       (void)alloc.call_site_stats();
       (void)alloc.frame_history();
       (void)alloc.stats();
+      (void)alloc.event_counts();  // per-thread counts summed while their threads add to them
     }
   });
   std::vector<std::thread> workers;
@@ -69,6 +70,19 @@ TEST(EventsThreaded, ManyThreadsEmitFramesAndSitesWhileCallbackChanges) {
   EXPECT_EQ(frame_count, std::uint64_t{kThreads} * kFrames);
   EXPECT_EQ(pool_count, std::uint64_t{kThreads} * kFrames);
   EXPECT_EQ(alloc.event_counts().of(fa::FrameEventKind::FrameBegin), std::uint64_t{kThreads} * kFrames);
+  EXPECT_EQ(alloc.event_counts().of(fa::FrameEventKind::FrameEnd), std::uint64_t{kThreads} * kFrames);
+  // The shared history ring holds the newest frames of all threads, each one whole.
+  const auto history = alloc.frame_history();
+  ASSERT_EQ(history.size(), alloc.config().frame_history_size);
+  std::vector<std::uint64_t> last_seen(kThreads + 1, 0);
+  for (const auto& r : history) {
+    ASSERT_GE(r.thread_index, 1u);
+    ASSERT_LE(r.thread_index, static_cast<std::uint32_t>(kThreads) + 1);
+    EXPECT_GT(r.frame_number, last_seen[r.thread_index - 1]);  // oldest first within a thread
+    last_seen[r.thread_index - 1] = r.frame_number;
+    EXPECT_EQ(r.frame_bytes, 16u);
+    EXPECT_EQ(r.frame_allocations, 1u);
+  }
 }
 
 }  // namespace

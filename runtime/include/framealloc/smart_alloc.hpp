@@ -344,31 +344,41 @@ class SmartAlloc {
 // ---- inline fast paths ----
 
 // The location is only passed on to the slow paths: the fast paths never read it.
+// Inline only for the instance whose cursor is in this thread's TLS record (the first one the
+// thread attached to): one compare, then the cursor at a fixed %fs offset. Every other case,
+// a second instance included, starts in frame_alloc_slow().
 inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
+  detail::TlsCache& c = detail::tls_cache;
   void* p;
-  if (detail::frame_bump(local(), size, align, p)) [[likely]]
+  if (c.hot_owner.load(std::memory_order_relaxed) == this && detail::frame_bump(c.hot, size, align, p))
+      [[likely]]
     return p;
   return frame_alloc_slow(size, align, true, loc);
 }
 
 inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
+  detail::TlsCache& c = detail::tls_cache;
   void* p;
-  if (detail::frame_bump(local(), size, align, p)) [[likely]]
+  if (c.hot_owner.load(std::memory_order_relaxed) == this && detail::frame_bump(c.hot, size, align, p))
+      [[likely]]
     return p;
   return frame_alloc_slow(size, align, false, loc);
 }
 
 inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  detail::ThreadState& ts = local();
-  if (size - 1 < ts.pool_fast_max && align <= 16) [[likely]] {
-    if (void* p = detail::pool_pop(ts, detail::size_class_of(size))) [[likely]]
+  detail::PoolHot& ph = local().pool();
+  if (size - 1 < ph.fast_max && align <= 16) [[likely]] {
+    if (void* p = detail::pool_pop(ph, detail::size_class_of(size))) [[likely]]
       return p;
   }
   return pool_alloc_slow(size, align, loc);
 }
 
+// No lookup: the TLS record's pool key matches only slabs of the thread's cached state, and
+// this instance's region check comes first, so a match is this thread's own block.
 inline void SmartAlloc::pool_free_bytes(void* p) {
-  if (detail::pool_free_inline(pool_region_, local(), p)) [[likely]]
+  if (detail::pool_free_inline(pool_region_, detail::tls_cache.pool_key.load(std::memory_order_relaxed), p))
+      [[likely]]
     return;
   pool_free_slow(p);
 }

@@ -17,7 +17,11 @@ namespace fa {
 class ThreadHandle {
  public:
   explicit ThreadHandle(SmartAlloc& alloc)
-      : alloc_(&alloc), ts_(&alloc.local()), region_(alloc.pool_region_) {}
+      : alloc_(&alloc),
+        ts_(&alloc.local()),
+        cursor_(&ts_->frame.hot()),
+        pool_(&ts_->pool()),
+        region_(alloc.pool_region_) {}
 
   SmartAlloc& allocator() const noexcept { return *alloc_; }
 
@@ -32,14 +36,14 @@ class ThreadHandle {
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
-    if (size - 1 < ts_->pool_fast_max && align <= 16) [[likely]] {
-      if (void* p = detail::pool_pop(*ts_, detail::size_class_of(size))) [[likely]]
+    if (size - 1 < pool_->fast_max && align <= 16) [[likely]] {
+      if (void* p = detail::pool_pop(*pool_, detail::size_class_of(size))) [[likely]]
         return p;
     }
     return pool_alloc_slow(alloc_, ts_, size, align, loc);
   }
   void pool_free_bytes(void* p) {
-    if (detail::pool_free_inline(region_, *ts_, p)) [[likely]]
+    if (detail::pool_free_inline(region_, ts_->pool_fast_key, p)) [[likely]]
       return;
     pool_free_slow(alloc_, ts_, p);
   }
@@ -47,7 +51,7 @@ class ThreadHandle {
  private:
   void* frame_request(std::size_t size, std::size_t align, SrcLoc loc, bool throwing) {
     void* p;
-    if (detail::frame_bump(*ts_, size, align, p)) [[likely]]
+    if (detail::frame_bump(*cursor_, size, align, p)) [[likely]]
       return p;
     return frame_slow(alloc_, ts_, size, align, loc, throwing);
   }
@@ -77,6 +81,8 @@ class ThreadHandle {
   // A copy of the allocator's pool region, so that a loop keeps it in registers too.
   SmartAlloc* alloc_;
   detail::ThreadState* ts_;
+  detail::FrameCursor* cursor_;  // fixed for the pair's life (see FrameCursor)
+  detail::PoolHot* pool_;        // the state's pool words
   detail::PoolRegion region_;
 };
 

@@ -12,6 +12,7 @@
 
 #include <framealloc/jobs/work_stealing_deque.hpp>
 
+#include "../spin_lock.hpp"
 #include "fiber_context.hpp"
 #include "injector.hpp"
 #include "job_block_cache.hpp"
@@ -55,17 +56,7 @@ detail::WorkerSlot* detail::current_worker() noexcept {
 namespace {
 
 // Guards a worker's list of suspended fibers: held for a few loads, never across a switch.
-class SpinLock {
- public:
-  void lock() noexcept {
-    while (flag_.exchange(true, std::memory_order_acquire))
-      while (flag_.load(std::memory_order_relaxed)) detail::cpu_relax();
-  }
-  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> flag_{false};
-};
+using SpinLock = fa::detail::SpinLock;
 
 enum class FiberAction : std::uint8_t { None, Suspend, YieldTo, Exit };
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
 
 namespace fa::detail {
 
@@ -32,6 +33,21 @@ class Owned {
     }
 #endif
     v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  // Subtracts n and tells whether the result is negative: on x86-64 one subtract from memory
+  // whose sign flag is the answer (no separate load, compare and store).
+  bool sub_is_negative(T n) noexcept {
+    static_assert(std::is_signed_v<T>);
+#ifdef FRAMEALLOC_OWNER_ASM
+    if constexpr (sizeof(T) == 8) {
+      bool negative;
+      asm volatile("subq %2, %0" : "+m"(v_), "=@ccs"(negative) : "er"(n));
+      return negative;
+    }
+#endif
+    const T v = v_.load(std::memory_order_relaxed) - n;
+    v_.store(v, std::memory_order_relaxed);
+    return v < 0;
   }
   void set(T n) noexcept {
     v_.store(n, std::memory_order_relaxed);

@@ -19,6 +19,8 @@ struct SizeClassState;
 struct TagContext;     // tags, budget charges and phases of one thread (runtime/src/tag_context.hpp)
 struct BlockCharge;    // the budget charge of one pool block (runtime/src/tag_context.hpp)
 struct ThreadObserve;  // frame timing and call-site tables (runtime/src/observer.hpp)
+struct TlsCache;
+struct PoolHot;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -33,7 +35,8 @@ struct SlabHeader {
   // has budget charges and for released slabs (their memory reads as zero). One compare
   // with ThreadState::pool_fast_key then covers "live slab, mine, no charges, no checks".
   std::atomic<std::uintptr_t> fast_owner_key;
-  SizeClassState* owner_class;  // &owner->classes[size_class]: the inline free's list
+  SizeClassState* owner_class;  // &owner->pool().classes[size_class]: the inline free's list
+  PoolHot* owner_pool;          // &owner->pool(): the inline free's headroom
   std::uint32_t size_class;
   std::uint32_t block_size;
   std::byte* first_block;
@@ -58,11 +61,32 @@ struct SizeClassState {
   OwnedCounter allocs, frees;
 };
 
-// Cache-line aligned: cur, limit and allocations share one line wherever the ThreadState
-// lands on the heap. Unaligned, some placements made a handle's frame requests 35 % slower
+// The pool words a request touches, together in the ThreadState. (Keeping them in the
+// thread's TLS record, as the frame cursor is, measured no faster: docs/benchmarks.md.)
+struct PoolHot {
+  SizeClassState classes[kNumClasses];
+  // Bytes of this thread's slabs in use = peak - headroom: an allocation subtracts and only
+  // raises the peak when the headroom runs out, a free adds. Written by the owner only; stats
+  // readers on other threads read them (relaxed atomics).
+  OwnedSigned headroom;
+  OwnedCounter peak;
+  // The instance's pool_max_object_size, or 0 while pool_checked: one compare of size - 1
+  // against it admits a request to the inline pool path (size 0 wraps and fails it too).
+  std::size_t fast_max = 0;
+
+  PoolHot() = default;
+  PoolHot(const PoolHot&) = delete;
+  PoolHot& operator=(const PoolHot&) = delete;
+};
+
+// The three words every frame request touches. Each (thread, instance) pair has one: the
+// first instance a thread attaches to keeps it in the thread's TLS record (TlsCache::hot),
+// where a plain SmartAlloc call reaches it with %fs-relative addresses and no state pointer
+// to load first (docs/benchmarks.md); other pairs keep it in their FrameArena. Its place is
+// fixed from attach to thread exit, so a ThreadHandle may cache its address.
+// Cache-line aligned: unaligned, some placements made a handle's frame requests 35 % slower
 // for as long as that state lived (docs/benchmarks.md).
-struct alignas(64) FrameArena {
-  std::byte* base = nullptr;
+struct alignas(64) FrameCursor {
   // Written only by the owner; relaxed atomic (a plain mov on x86-64) so stats readers on
   // other threads can see how much of the current frame is used.
   std::atomic<std::byte*> cur{nullptr};
@@ -72,6 +96,14 @@ struct alignas(64) FrameArena {
   std::byte* limit = nullptr;
   // Frame allocations ever made by this thread, on the cursor's cache line.
   OwnedCounter allocations;
+};
+
+struct FrameArena {
+  // Where this pair's cursor lives: &own, or the thread's TlsCache::hot. Set before the state
+  // is published and changed only by retire() (back to own, under the instance mutex).
+  std::atomic<FrameCursor*> hot_ptr{&own};
+  FrameCursor own;
+  std::byte* base = nullptr;
   std::size_t capacity = 0;
   // Written only by the owner; relaxed atomic so stats readers on other threads can see it.
   std::atomic<bool> active{false};
@@ -80,11 +112,15 @@ struct alignas(64) FrameArena {
   OwnedCounter frames_completed;
   // Frame allocation count at begin_frame(), to release them in bulk at end_frame().
   OwnedCounter allocations_at_begin;
+
+  FrameCursor& hot() const noexcept { return *hot_ptr.load(std::memory_order_relaxed); }
+
+  FrameArena() = default;
+  FrameArena(const FrameArena&) = delete;
+  FrameArena& operator=(const FrameArena&) = delete;
 };
 
 struct ThreadState {
-  // First, at offset 0: the fast path's cursor stores then address it from the state pointer
-  // itself, with no separate address computation (see store_cursor).
   FrameArena frame;
   Instance* instance = nullptr;
   std::uint32_t index = 0;
@@ -95,12 +131,11 @@ struct ThreadState {
   bool pool_checked = false;  // instrumented || budgeted || observed: pool requests take the slow path
   // This state's address, or 1 while pool_checked: compared with SlabHeader::fast_owner_key.
   std::uintptr_t pool_fast_key = 1;
-  // The instance's pool_max_object_size, or 0 while pool_checked: one compare of size - 1
-  // against it admits a request to the inline pool path (size 0 wraps and fails it too).
-  std::size_t pool_fast_max = 0;
   std::atomic<bool> exited{false};
 
-  SizeClassState classes[kNumClasses];
+  PoolHot pool_words;
+  PoolHot& pool() noexcept { return pool_words; }
+  const PoolHot& pool() const noexcept { return pool_words; }
   // Bit c is set once classes[c] has counted anything: stats and the per-tag segment sums at
   // every end_frame() then visit only the classes in use. Set by the slow paths (a thread's
   // first block of a class always comes from one); the inline paths never need to.
@@ -112,10 +147,6 @@ struct ThreadState {
   std::atomic<bool> drain_requested{false};  // DeferredOverflow::ProcessImmediately
   std::atomic<std::uint64_t> deferred_dropped{0}, deferred_refused{0};
   OwnedCounter deferred_processed;
-  // Bytes of this thread's slabs in use = pool_stats.peak_bytes - pool_headroom: an
-  // allocation subtracts and only raises the peak when the headroom runs out, a free adds.
-  // Written by the owner only; stats readers on other threads read it (relaxed atomic).
-  OwnedSigned pool_headroom;
   // Blocks this thread freed for one other owner, pushed to it with one CAS (pool.cpp).
   struct RemoteBatch {
     ThreadState* owner = nullptr;
@@ -125,9 +156,9 @@ struct ThreadState {
   } remote_batch;
 
   // frame_stats.bytes_* cover completed frames (bytes used, alignment padding included);
-  // the current frame's bytes are cur - base. Of pool_stats only peak_bytes is counted here:
-  // pool counts and bytes are per size class (SizeClassState::allocs/frees).
-  KindCounters frame_stats, pool_stats, heap_stats;
+  // the current frame's bytes are cur - base. Pool counts and
+  // bytes are per size class (SizeClassState::allocs/frees), the peak is PoolHot::peak.
+  KindCounters frame_stats, heap_stats;
   OwnedCounter pool_remote_frees;
   OwnedCounter failed_allocations;
   // Heap bytes allocated by this thread and not yet freed (by any thread); updated under the
@@ -137,19 +168,27 @@ struct ThreadState {
   TagContext* tags = nullptr;        // owned by the Instance
   ThreadObserve* observe = nullptr;  // owned by the Instance's Observer
   FrameFeatureState features;        // retained allocations, checkpoint bookkeeping
-  // The owning thread's TlsCache::owner, cleared by ~SmartAlloc while the thread lives.
-  std::atomic<const void*>* cache_owner = nullptr;
+  // The owning thread's TLS record, whose entries naming this instance ~SmartAlloc clears
+  // while the thread lives.
+  TlsCache* tls = nullptr;
 };
 
-// Single-entry cache of (SmartAlloc, state) for the calling thread: the fast path is one
-// compare of the object's address, which the caller already has in a register (an id would
-// be one more load per request: docs/benchmarks.md). An address can be reused by a later
-// SmartAlloc, so ~SmartAlloc clears every live thread's entry that still names it
-// (Instance::forget_cached_owner). owner is atomic because that clear comes from another
-// thread; relaxed loads and stores are plain moves on x86-64.
+// The calling thread's record, three parts:
+// - a single-entry cache of (SmartAlloc, state): one compare of the object's address, which
+//   the caller already has in a register (an id would be one more load per request);
+// - that state's pool_fast_key (1 when there is none), which a plain pool free compares with
+//   the slab's key: equal means "this thread's slab, no checks", with no lookup at all;
+// - the frame cursor of the first instance the thread attached to (hot_owner), reached from a
+//   plain frame request with no state pointer in between.
+// An address can be reused by a later SmartAlloc, so ~SmartAlloc clears every live thread's
+// entries that still name it (Instance::forget_cached_owner). They are atomic because that
+// clear comes from another thread; relaxed loads and stores are plain moves.
 struct TlsCache {
   std::atomic<const void*> owner;
   ThreadState* state;
+  std::atomic<std::uintptr_t> pool_key;
+  std::atomic<const void*> hot_owner;
+  FrameCursor hot;
 };
 extern constinit thread_local TlsCache tls_cache;
 
@@ -157,30 +196,29 @@ constexpr bool is_pow2(std::size_t v) noexcept {
   return v != 0 && (v & (v - 1)) == 0;
 }
 
-// Owner-side access to FrameArena::cur from the fast path. On x86-64 each is one mov written
-// as asm: an aligned 8-byte mov is atomic for readers on other threads, and GCC then folds the
-// field offset into the address, where for std::atomic's relaxed store it first computes the
-// address into a register (one more ALU op per request: docs/benchmarks.md). TSan builds keep
-// the atomic operations, which it understands.
+// Owner-side access to FrameCursor::cur from the fast path. On x86-64 each is one mov written
+// as asm: an aligned 8-byte mov is atomic for readers on other threads, and the operand is the
+// field itself, so GCC addresses it as base + offset (%fs-relative for the TLS cursor), where
+// for std::atomic's relaxed store it first computes the address into a register (one more ALU
+// op per request: docs/benchmarks.md). TSan builds keep the atomic operations, which it
+// understands.
 #ifdef FRAMEALLOC_OWNER_ASM
 using CursorWord [[gnu::may_alias]] = std::uintptr_t;  // the asm operand's view of cur
 #endif
-inline std::uintptr_t load_cursor(const FrameArena& a) noexcept {
+inline std::uintptr_t load_cursor(const FrameCursor& c) noexcept {
 #ifdef FRAMEALLOC_OWNER_ASM
   std::uintptr_t v;
-  asm("movq %1, %0" : "=r"(v) : "m"(*reinterpret_cast<const CursorWord*>(&a.cur)));
+  asm("movq %1, %0" : "=r"(v) : "m"(*reinterpret_cast<const CursorWord*>(&c.cur)));
   return v;
 #else
-  return reinterpret_cast<std::uintptr_t>(a.cur.load(std::memory_order_relaxed));
+  return reinterpret_cast<std::uintptr_t>(c.cur.load(std::memory_order_relaxed));
 #endif
 }
-inline void store_cursor(FrameArena& a, std::uintptr_t v) noexcept {
+inline void store_cursor(FrameCursor& c, std::uintptr_t v) noexcept {
 #ifdef FRAMEALLOC_OWNER_ASM
-  // The address is spelled out as &a plus a constant: given cur itself as the operand, GCC
-  // computes its address into a spare register first. "+m"(a) tells it what may change.
-  asm volatile("movq %1, %c2(%3)" : "+m"(a) : "r"(v), "i"(offsetof(FrameArena, cur)), "r"(&a));
+  asm volatile("movq %1, %0" : "=m"(*reinterpret_cast<CursorWord*>(&c.cur)) : "r"(v));
 #else
-  a.cur.store(reinterpret_cast<std::byte*>(v), std::memory_order_relaxed);
+  c.cur.store(reinterpret_cast<std::byte*>(v), std::memory_order_relaxed);
 #endif
 }
 
@@ -188,8 +226,7 @@ inline void store_cursor(FrameArena& a, std::uintptr_t v) noexcept {
 // instrumented thread, an alignment that is not a power of two, or not enough room.
 // The loop this sits in is short of ALU slots, so every operation counts (docs/benchmarks.md).
 // Relies on limit >= cur, which update_frame_limit() keeps: limit - cur never wraps.
-inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, void*& out) noexcept {
-  FrameArena& a = ts.frame;
+inline bool frame_bump(FrameCursor& a, std::size_t size, std::size_t align, void*& out) noexcept {
   const std::uintptr_t cur = load_cursor(a);
   const auto limit = reinterpret_cast<std::uintptr_t>(a.limit);
   std::uintptr_t p = cur;
@@ -231,41 +268,42 @@ inline bool frame_bump(ThreadState& ts, std::size_t size, std::size_t align, voi
   return true;
 }
 
+// Called on ts's own thread only: its TLS record's copy of the key follows.
 inline void set_pool_checked(ThreadState& ts, bool checked, std::size_t pool_max_object_size) noexcept {
   ts.pool_checked = checked;
   ts.pool_fast_key = checked ? 1 : reinterpret_cast<std::uintptr_t>(&ts);
-  ts.pool_fast_max = checked ? 0 : pool_max_object_size;
+  ts.pool().fast_max = checked ? 0 : pool_max_object_size;
+  if (tls_cache.state == &ts) tls_cache.pool_key.store(ts.pool_fast_key, std::memory_order_relaxed);
 }
 
-// Counts one allocation of class cls by ts (fast and slow paths alike).
-inline void pool_count_alloc(ThreadState& ts, std::size_t cls) noexcept {
-  ts.classes[cls].allocs.add(1);
-  const std::int64_t headroom = ts.pool_headroom.get() - static_cast<std::int64_t>(kClassSizes[cls]);
-  if (headroom < 0) [[unlikely]] {  // a new peak
-    ts.pool_stats.peak_bytes.add(static_cast<std::uint64_t>(-headroom));
-    ts.pool_headroom.set(0);
-  } else {
-    ts.pool_headroom.set(headroom);
+// Counts one allocation of class cls (fast and slow paths alike).
+inline void pool_count_alloc(PoolHot& ph, std::size_t cls) noexcept {
+  ph.classes[cls].allocs.add(1);
+  if (ph.headroom.sub_is_negative(static_cast<std::int64_t>(kClassSizes[cls]))) [[unlikely]] {
+    // A new peak: raise it by the shortfall and start again from no headroom.
+    ph.peak.add(static_cast<std::uint64_t>(-ph.headroom.get()));
+    ph.headroom.set(0);
   }
 }
 
 inline std::uint64_t pool_outstanding(const ThreadState& ts) noexcept {
   // Headroom first: the peak read after it is at least as large, so a reader on another thread
   // never sees the difference wrap below zero.
-  const std::int64_t headroom = ts.pool_headroom.get();
-  const std::uint64_t peak = ts.pool_stats.peak_bytes.get();
+  const PoolHot& ph = ts.pool();
+  const std::int64_t headroom = ph.headroom.get();
+  const std::uint64_t peak = ph.peak.get();
   const std::uint64_t spare = headroom > 0 ? static_cast<std::uint64_t>(headroom) : 0;
   return spare < peak ? peak - spare : 0;
 }
 
 // Pops a block from the thread's own free list; nullptr means "take the slow path".
-inline void* pool_pop(ThreadState& ts, std::size_t cls) noexcept {
-  SizeClassState& c = ts.classes[cls];
+inline void* pool_pop(PoolHot& ph, std::size_t cls) noexcept {
+  SizeClassState& c = ph.classes[cls];
   FreeBlock* b = c.free;
   if (!b) [[unlikely]]
     return nullptr;
   c.free = b->next;
-  pool_count_alloc(ts, cls);
+  pool_count_alloc(ph, cls);
   return b;
 }
 
@@ -274,20 +312,21 @@ struct PoolRegion {
   std::uintptr_t base, size, slab_mask;
 };
 
-// The owner's inline free of p into ts's lists; false when p needs the slow path.
-inline bool pool_free_inline(const PoolRegion& r, ThreadState& ts, void* p) noexcept {
+// The owner's inline free of p; false when p needs the slow path. key is the calling thread's
+// pool_fast_key for this instance (a ThreadState's address, or 1 while its pool is checked).
+inline bool pool_free_inline(const PoolRegion& r, std::uintptr_t key, void* p) noexcept {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - r.base;
   // In the reservation and past the slab header; the header's fast_owner_key then says in
-  // one compare whether the owner may push it back inline (see SlabHeader).
+  // one compare whether the caller owns it and may push it back inline (see SlabHeader).
   if (off < r.size && (off & ~r.slab_mask) >= kSlabHeaderBytes) [[likely]] {
     auto* slab = reinterpret_cast<SlabHeader*>(r.base + (off & r.slab_mask));
-    if (slab->fast_owner_key.load(std::memory_order_relaxed) == ts.pool_fast_key) [[likely]] {
+    if (slab->fast_owner_key.load(std::memory_order_relaxed) == key) [[likely]] {
       auto* b = static_cast<FreeBlock*>(p);
       SizeClassState& c = *slab->owner_class;
       b->next = c.free;
       c.free = b;
       c.frees.add(1);
-      ts.pool_headroom.add(static_cast<std::int64_t>(slab->block_size));
+      slab->owner_pool->headroom.add(static_cast<std::int64_t>(slab->block_size));
       return true;
     }
   }
@@ -305,9 +344,10 @@ inline void mark_pool_class_used(ThreadState& ts, std::size_t cls) noexcept {
 inline PoolTotals pool_totals(const ThreadState& ts) noexcept {
   static_assert(kNumClasses <= 32, "pool_classes_used has one bit per class");
   PoolTotals t;
+  const PoolHot& ph = ts.pool();
   for (std::uint32_t used = ts.pool_classes_used.get(); used; used &= used - 1) {
     const auto c = static_cast<std::size_t>(__builtin_ctz(used));
-    const std::uint64_t a = ts.classes[c].allocs.get(), f = ts.classes[c].frees.get();
+    const std::uint64_t a = ph.classes[c].allocs.get(), f = ph.classes[c].frees.get();
     t.allocations += a;
     t.frees += f;
     t.bytes_allocated += a * kClassSizes[c];
