@@ -198,7 +198,6 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   slab->owner = &owner;
   slab->size_class = size_class;
   slab->owner_class = &owner.pool().classes[size_class];
-  slab->owner_pool = &owner.pool();
   slab->block_size = block;
   slab->first_block = mem + kSlabHeaderBytes;
   const std::size_t count = (config.pool_slab_size - kSlabHeaderBytes) / block;

@@ -36,7 +36,6 @@ struct SlabHeader {
   // with ThreadState::pool_fast_key then covers "live slab, mine, no charges, no checks".
   std::atomic<std::uintptr_t> fast_owner_key;
   SizeClassState* owner_class;  // &owner->pool().classes[size_class]: the inline free's list
-  PoolHot* owner_pool;          // &owner->pool(): the inline free's headroom
   std::uint32_t size_class;
   std::uint32_t block_size;
   std::byte* first_block;
@@ -326,7 +325,8 @@ inline bool pool_free_inline(const PoolRegion& r, std::uintptr_t key, void* p) n
       b->next = c.free;
       c.free = b;
       c.frees.add(1);
-      slab->owner_pool->headroom.add(static_cast<std::int64_t>(slab->block_size));
+      // key is the owner's address (see ThreadState::pool_fast_key): no load to find it.
+      reinterpret_cast<ThreadState*>(key)->pool().headroom.add(static_cast<std::int64_t>(slab->block_size));
       return true;
     }
   }
