@@ -99,7 +99,8 @@ struct alignas(64) FrameCursor {
 
 struct FrameArena {
   // Where this pair's cursor lives: &own, or the thread's TlsCache::hot. Set before the state
-  // is published and changed only by retire() (back to own, under the instance mutex).
+  // is published; changed only back to own, under the instance mutex, by retire() at thread
+  // exit and by forget_cached_owner() in ~SmartAlloc.
   std::atomic<FrameCursor*> hot_ptr{&own};
   FrameCursor own;
   std::byte* base = nullptr;
