@@ -117,13 +117,12 @@ ThreadState* Instance::create_thread_state(TlsCache& tls, const void* alloc) {
 }
 
 void Instance::retire(ThreadState* ts) {
-  flush_remote_batch(*this, *ts);
+  flush_remote_batch(*ts);
   drain_remote_frees(*this, *ts);
   flush_segment(*ts);
   std::lock_guard lock(mutex_);
   FrameArena& a = ts->frame;
-  if (&a.hot() != &a.own) ts->tls->hot_owner.store(nullptr, std::memory_order_relaxed);
-  take_cursor_home(*ts);  // the thread's TLS goes away after this
+  take_cursor_home(*ts);  // the thread's TLS goes away after this (its record was cleared first)
   a.active.store(false, std::memory_order_relaxed);
   a.generation.fetch_add(1, std::memory_order_relaxed);
   on_arena_destroyed(a.base, a.capacity);
@@ -136,7 +135,7 @@ void Instance::retire(ThreadState* ts) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
       if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
     }
-    for (auto& c : ts->pool().classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
+    for (auto& c : ts->pool.classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
   }
   // Otherwise the slabs stay with the retired state: frees from other threads still land
   // on its remote stack and the memory returns when the instance is destroyed.
@@ -197,7 +196,7 @@ SlabHeader* Instance::take_slab(ThreadState& owner, std::uint32_t size_class) {
   const std::uint32_t block = kClassSizes[size_class];
   slab->owner = &owner;
   slab->size_class = size_class;
-  slab->owner_class = &owner.pool().classes[size_class];
+  slab->owner_class = &owner.pool.classes[size_class];
   slab->block_size = block;
   slab->first_block = mem + kSlabHeaderBytes;
   const std::size_t count = (config.pool_slab_size - kSlabHeaderBytes) / block;
@@ -280,7 +279,7 @@ ThreadStats Instance::snapshot(const ThreadState& ts) const {
   t.frame = to_kind(ts.frame_stats);
   t.frame.allocations = ts.frame.hot().allocations.get();  // counted next to the cursor
   t.frame.bytes_allocated += t.frame_used_bytes;           // the open frame's bytes are still live
-  t.pool.peak_bytes = ts.pool().peak.get();                // counts and bytes: summed over the size classes
+  t.pool.peak_bytes = ts.pool.peak.get();                  // counts and bytes: summed over the size classes
   const PoolTotals pool = pool_totals(ts);
   t.pool.allocations = pool.allocations;
   t.pool.frees = pool.frees;

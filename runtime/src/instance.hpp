@@ -139,7 +139,7 @@ void process_deferred_at(Instance& inst, ThreadState& ts, DeferredPoint point) n
 // Cross-thread frees are handed to their owner in chains of up to this many blocks.
 inline constexpr std::uint32_t kRemoteBatchBlocks = 32;
 // Pushes ts's pending chain of cross-thread frees to its owner (one CAS); ts's thread only.
-void flush_remote_batch(Instance& inst, ThreadState& ts) noexcept;
+void flush_remote_batch(ThreadState& ts) noexcept;
 // Queues b on its owner's deferred-free queue under the overflow policy; false when refused.
 bool queue_remote_free(SmartAlloc& alloc, Instance& inst, ThreadState& owner, FreeBlock* b);
 

@@ -21,10 +21,10 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
   while (list && n < max_blocks) {
     FreeBlock* next = list->next;
     SlabHeader* slab = inst.slab_of(list);
-    SizeClassState& c = ts.pool().classes[slab->size_class];
+    SizeClassState& c = ts.pool.classes[slab->size_class];
     list->next = c.free;
     c.free = list;
-    ts.pool().headroom.add(static_cast<std::int64_t>(slab->block_size));
+    ts.pool.headroom.add(static_cast<std::int64_t>(slab->block_size));
     list = next;
     ++n;
   }
@@ -78,7 +78,7 @@ std::size_t block_index(const SlabHeader* slab, const void* p) {
 }
 
 void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
-  SizeClassState& c = ts.pool().classes[cls];
+  SizeClassState& c = ts.pool.classes[cls];
   if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
   if (c.free) {
     FreeBlock* b = c.free;
@@ -107,7 +107,7 @@ bool batch_remote_free(Instance& inst, ThreadState& ts, SlabHeader* slab, void* 
     return false;
   ThreadState::RemoteBatch& rb = ts.remote_batch;
   if (rb.owner != slab->owner) {
-    flush_remote_batch(inst, ts);
+    flush_remote_batch(ts);
     rb.owner = slab->owner;
   }
   auto* b = static_cast<FreeBlock*>(p);
@@ -115,9 +115,9 @@ bool batch_remote_free(Instance& inst, ThreadState& ts, SlabHeader* slab, void* 
   rb.head = b;
   if (!rb.tail) rb.tail = b;
   mark_pool_class_used(ts, slab->size_class);
-  ts.pool().classes[slab->size_class].frees.add(1);
+  ts.pool.classes[slab->size_class].frees.add(1);
   ts.pool_remote_frees.add(1);
-  if (++rb.count == kRemoteBatchBlocks) flush_remote_batch(inst, ts);
+  if (++rb.count == kRemoteBatchBlocks) flush_remote_batch(ts);
   return true;
 }
 
@@ -204,11 +204,11 @@ void* pool_take(Instance& inst, ThreadState& ts, std::size_t cls) {
     if (slab->block_states) slab->block_states[block_index(slab, p)].store(1, std::memory_order_relaxed);
   }
   mark_pool_class_used(ts, cls);
-  pool_count_alloc(ts.pool(), cls);
+  pool_count_alloc(ts.pool, cls);
   return p;
 }
 
-void flush_remote_batch(Instance&, ThreadState& ts) noexcept {
+void flush_remote_batch(ThreadState& ts) noexcept {
   ThreadState::RemoteBatch& rb = ts.remote_batch;
   if (rb.count == 0) return;
   ThreadState& owner = *rb.owner;
@@ -264,7 +264,7 @@ void* SmartAlloc::pool_alloc_slow(std::size_t size, std::size_t align, std::sour
 
 std::size_t SmartAlloc::process_deferred(std::size_t max_blocks) {
   detail::ThreadState& ts = local();
-  detail::flush_remote_batch(*impl_, ts);  // this thread's own cross-thread frees go out too
+  detail::flush_remote_batch(ts);  // this thread's own cross-thread frees go out too
   return detail::drain_remote_frees(*impl_, ts, max_blocks);
 }
 
@@ -331,10 +331,10 @@ void SmartAlloc::pool_free_slow(void* p) {
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
   auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
-    detail::SizeClassState& c = ts.pool().classes[slab->size_class];
+    detail::SizeClassState& c = ts.pool.classes[slab->size_class];
     block->next = c.free;
     c.free = block;
-    ts.pool().headroom.add(static_cast<std::int64_t>(bytes));
+    ts.pool.headroom.add(static_cast<std::int64_t>(bytes));
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
     if (!detail::queue_remote_free(*this, *impl_, *slab->owner, block)) return;  // refused (FA204)
@@ -343,7 +343,7 @@ void SmartAlloc::pool_free_slow(void* p) {
   }
   detail::observe_free(*impl_, ts, AllocKind::Pool, p, bytes);
   detail::mark_pool_class_used(ts, slab->size_class);
-  ts.pool().classes[slab->size_class].frees.add(1);
+  ts.pool.classes[slab->size_class].frees.add(1);
 }
 
 }  // namespace fa

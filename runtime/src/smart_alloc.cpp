@@ -142,7 +142,7 @@ void SmartAlloc::begin_frame() {
         {"the call was ignored; frame " + std::to_string(a.frames_completed.get() + 1) + " is still open"});
     return;
   }
-  detail::flush_remote_batch(*impl_, ts);
+  detail::flush_remote_batch(ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameBegin);
   detail::refresh_budget_state(*impl_, ts, false);
   detail::phases_begin_frame(ts);
@@ -177,7 +177,7 @@ void SmartAlloc::end_frame() {
   a.frames_completed.add(1);
   detail::flush_segment(ts);
   detail::budgets_end_frame(*impl_, ts);
-  detail::flush_remote_batch(*impl_, ts);
+  detail::flush_remote_batch(ts);
   detail::process_deferred_at(*impl_, ts, detail::DeferredPoint::FrameEnd);
   const std::uint64_t allocations = ts.frame.hot().allocations.get() - a.allocations_at_begin.get();
   detail::observe_frame_end(*impl_, ts, used, allocations);

@@ -8,6 +8,12 @@
 
 namespace fa::detail {
 
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 class SpinLock {
  public:
   void lock() noexcept {
@@ -16,18 +22,14 @@ class SpinLock {
       while (flag_.load(std::memory_order_relaxed)) {
         // The holder may have been preempted (2 cores, more threads): stop burning its slice.
         if (++spins < 128) {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause();
-#endif
+          cpu_relax();
         } else {
           std::this_thread::yield();
         }
       }
     }
   }
-  void unlock() noexcept {
-    flag_.store(false, std::memory_order_release);
-  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
 
  private:
   std::atomic<bool> flag_{false};

@@ -329,6 +329,8 @@ class SmartAlloc {
   friend class ThreadHandle;
   void report_foreign_handle();  // FA201: a ThreadHandle used on another thread
   detail::ThreadState& attach_slow() const;
+  // The inline frame bump, for the instance whose cursor is in this thread's TLS record.
+  bool bump_in_record(std::size_t size, std::size_t align, void*& p) const noexcept;
   void* frame_alloc_slow(std::size_t size, std::size_t align, bool throwing, SrcLoc loc);
   void* pool_alloc_slow(std::size_t size, std::size_t align, SrcLoc loc);
   void pool_free_slow(void* p);
@@ -347,26 +349,27 @@ class SmartAlloc {
 // Inline only for the instance whose cursor is in this thread's TLS record (the first one the
 // thread attached to): one compare, then the cursor at a fixed %fs offset. Every other case,
 // a second instance included, starts in frame_alloc_slow().
-inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
+inline bool SmartAlloc::bump_in_record(std::size_t size, std::size_t align, void*& p) const noexcept {
   detail::TlsCache& c = detail::tls_cache;
+  return c.hot_owner.load(std::memory_order_relaxed) == this && detail::frame_bump(c.hot, size, align, p);
+}
+
+inline void* SmartAlloc::frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
   void* p;
-  if (c.hot_owner.load(std::memory_order_relaxed) == this && detail::frame_bump(c.hot, size, align, p))
-      [[likely]]
+  if (bump_in_record(size, align, p)) [[likely]]
     return p;
   return frame_alloc_slow(size, align, true, loc);
 }
 
 inline void* SmartAlloc::try_frame_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  detail::TlsCache& c = detail::tls_cache;
   void* p;
-  if (c.hot_owner.load(std::memory_order_relaxed) == this && detail::frame_bump(c.hot, size, align, p))
-      [[likely]]
+  if (bump_in_record(size, align, p)) [[likely]]
     return p;
   return frame_alloc_slow(size, align, false, loc);
 }
 
 inline void* SmartAlloc::pool_alloc_bytes(std::size_t size, std::size_t align, SrcLoc loc) {
-  detail::PoolHot& ph = local().pool();
+  detail::PoolHot& ph = local().pool;
   if (size - 1 < ph.fast_max && align <= 16) [[likely]] {
     if (void* p = detail::pool_pop(ph, detail::size_class_of(size))) [[likely]]
       return p;

@@ -17,11 +17,7 @@ namespace fa {
 class ThreadHandle {
  public:
   explicit ThreadHandle(SmartAlloc& alloc)
-      : alloc_(&alloc),
-        ts_(&alloc.local()),
-        cursor_(&ts_->frame.hot()),
-        pool_(&ts_->pool()),
-        region_(alloc.pool_region_) {}
+      : alloc_(&alloc), ts_(&alloc.local()), cursor_(&ts_->frame.hot()), region_(alloc.pool_region_) {}
 
   SmartAlloc& allocator() const noexcept { return *alloc_; }
 
@@ -36,8 +32,8 @@ class ThreadHandle {
   }
   void* pool_alloc_bytes(std::size_t size, std::size_t align = alignof(std::max_align_t),
                          SrcLoc loc = SrcLoc::current()) {
-    if (size - 1 < pool_->fast_max && align <= 16) [[likely]] {
-      if (void* p = detail::pool_pop(*pool_, detail::size_class_of(size))) [[likely]]
+    if (size - 1 < ts_->pool.fast_max && align <= 16) [[likely]] {
+      if (void* p = detail::pool_pop(ts_->pool, detail::size_class_of(size))) [[likely]]
         return p;
     }
     return pool_alloc_slow(alloc_, ts_, size, align, loc);
@@ -82,7 +78,6 @@ class ThreadHandle {
   SmartAlloc* alloc_;
   detail::ThreadState* ts_;
   detail::FrameCursor* cursor_;  // fixed for the pair's life (see FrameCursor)
-  detail::PoolHot* pool_;        // the state's pool words
   detail::PoolRegion region_;
 };
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "../spin_lock.hpp"
+
 #if defined(__SANITIZE_THREAD__)
 #define FA_JOBS_TSAN 1
 #elif defined(__has_feature)
@@ -27,11 +29,7 @@ inline void full_fence() noexcept {
 #endif
 }
 
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
+using fa::detail::cpu_relax;
 
 // An event count. A sleeper announces itself, then re-checks its condition, then sleeps until
 // the epoch it read before the re-check changes; a waker publishes its change, fences, and

@@ -20,7 +20,6 @@ struct TagContext;     // tags, budget charges and phases of one thread (runtime
 struct BlockCharge;    // the budget charge of one pool block (runtime/src/tag_context.hpp)
 struct ThreadObserve;  // frame timing and call-site tables (runtime/src/observer.hpp)
 struct TlsCache;
-struct PoolHot;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -35,7 +34,7 @@ struct SlabHeader {
   // has budget charges and for released slabs (their memory reads as zero). One compare
   // with ThreadState::pool_fast_key then covers "live slab, mine, no charges, no checks".
   std::atomic<std::uintptr_t> fast_owner_key;
-  SizeClassState* owner_class;  // &owner->pool().classes[size_class]: the inline free's list
+  SizeClassState* owner_class;  // &owner->pool.classes[size_class]: the inline free's list
   std::uint32_t size_class;
   std::uint32_t block_size;
   std::byte* first_block;
@@ -133,9 +132,7 @@ struct ThreadState {
   std::uintptr_t pool_fast_key = 1;
   std::atomic<bool> exited{false};
 
-  PoolHot pool_words;
-  PoolHot& pool() noexcept { return pool_words; }
-  const PoolHot& pool() const noexcept { return pool_words; }
+  PoolHot pool;
   // Bit c is set once classes[c] has counted anything: stats and the per-tag segment sums at
   // every end_frame() then visit only the classes in use. Set by the slow paths (a thread's
   // first block of a class always comes from one); the inline paths never need to.
@@ -156,8 +153,8 @@ struct ThreadState {
   } remote_batch;
 
   // frame_stats.bytes_* cover completed frames (bytes used, alignment padding included);
-  // the current frame's bytes are cur - base. Pool counts and
-  // bytes are per size class (SizeClassState::allocs/frees), the peak is PoolHot::peak.
+  // the current frame's bytes are cur - base. Pool counts and bytes are per size class
+  // (SizeClassState::allocs/frees), the peak is PoolHot::peak.
   KindCounters frame_stats, heap_stats;
   OwnedCounter pool_remote_frees;
   OwnedCounter failed_allocations;
@@ -272,7 +269,7 @@ inline bool frame_bump(FrameCursor& a, std::size_t size, std::size_t align, void
 inline void set_pool_checked(ThreadState& ts, bool checked, std::size_t pool_max_object_size) noexcept {
   ts.pool_checked = checked;
   ts.pool_fast_key = checked ? 1 : reinterpret_cast<std::uintptr_t>(&ts);
-  ts.pool().fast_max = checked ? 0 : pool_max_object_size;
+  ts.pool.fast_max = checked ? 0 : pool_max_object_size;
   if (tls_cache.state == &ts) tls_cache.pool_key.store(ts.pool_fast_key, std::memory_order_relaxed);
 }
 
@@ -289,7 +286,7 @@ inline void pool_count_alloc(PoolHot& ph, std::size_t cls) noexcept {
 inline std::uint64_t pool_outstanding(const ThreadState& ts) noexcept {
   // Headroom first: the peak read after it is at least as large, so a reader on another thread
   // never sees the difference wrap below zero.
-  const PoolHot& ph = ts.pool();
+  const PoolHot& ph = ts.pool;
   const std::int64_t headroom = ph.headroom.get();
   const std::uint64_t peak = ph.peak.get();
   const std::uint64_t spare = headroom > 0 ? static_cast<std::uint64_t>(headroom) : 0;
@@ -327,7 +324,7 @@ inline bool pool_free_inline(const PoolRegion& r, std::uintptr_t key, void* p) n
       c.free = b;
       c.frees.add(1);
       // key is the owner's address (see ThreadState::pool_fast_key): no load to find it.
-      reinterpret_cast<ThreadState*>(key)->pool().headroom.add(static_cast<std::int64_t>(slab->block_size));
+      reinterpret_cast<ThreadState*>(key)->pool.headroom.add(static_cast<std::int64_t>(slab->block_size));
       return true;
     }
   }
@@ -345,7 +342,7 @@ inline void mark_pool_class_used(ThreadState& ts, std::size_t cls) noexcept {
 inline PoolTotals pool_totals(const ThreadState& ts) noexcept {
   static_assert(kNumClasses <= 32, "pool_classes_used has one bit per class");
   PoolTotals t;
-  const PoolHot& ph = ts.pool();
+  const PoolHot& ph = ts.pool;
   for (std::uint32_t used = ts.pool_classes_used.get(); used; used &= used - 1) {
     const auto c = static_cast<std::size_t>(__builtin_ctz(used));
     const std::uint64_t a = ph.classes[c].allocs.get(), f = ph.classes[c].frees.get();
