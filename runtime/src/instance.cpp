@@ -135,7 +135,8 @@ void Instance::retire(ThreadState* ts) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
       if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
     }
-    for (auto& c : ts->pool.classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
+    for (auto& c : ts->pool.classes)
+      c.top = c.bottom, c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
   }
   // Otherwise the slabs stay with the retired state: frees from other threads still land
   // on its remote stack and the memory returns when the instance is destroyed.

@@ -1,6 +1,7 @@
 // Pool slow paths: refills, cross-thread frees, validation of freed pointers.
 #include <framealloc/smart_alloc.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -77,23 +78,73 @@ std::size_t block_index(const SlabHeader* slab, const void* p) {
   return static_cast<std::size_t>(static_cast<const std::byte*>(p) - slab->first_block) / slab->block_size;
 }
 
+// Entries of a class's stack: up to kStackBlockBytes of its blocks, within [64, 2048].
+// Large enough that a frame's worth of small objects cycles through the inline paths only; the
+// array costs 8 bytes per entry and exists only for the classes a thread uses.
+constexpr std::size_t kStackBlockBytes = std::size_t{128} << 10;
+constexpr std::size_t stack_capacity(std::size_t cls) noexcept {
+  return std::clamp<std::size_t>(kStackBlockBytes / kClassSizes[cls], 64, 2048);
+}
+
+void ensure_stack(SizeClassState& c, std::size_t cls) {
+  if (c.bottom) return;
+  const std::size_t n = stack_capacity(cls);
+  c.bottom = c.top = new void*[n];
+  c.ceiling = c.bottom + n;
+}
+
+// Moves the older half of a full stack to the linked list, so the next frees fit inline again.
+void spill_stack(SizeClassState& c) noexcept {
+  const auto half = (c.top - c.bottom) / 2;
+  for (void** e = c.bottom; e != c.bottom + half; ++e) {
+    auto* b = static_cast<FreeBlock*>(*e);
+    asan_unpoison(b, sizeof(FreeBlock));  // a carved block that was never handed out is all poisoned
+    b->next = c.free;
+    c.free = b;
+  }
+  std::copy(c.bottom + half, c.top, c.bottom);
+  c.top -= half;
+}
+
+// Fills an empty stack to half its capacity: spilled and drained blocks first, then blocks
+// carved from the current slab, then from a new slab only if that left it empty.
+void refill_stack(Instance& inst, ThreadState& ts, SizeClassState& c, std::size_t cls) {
+  if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
+  void** const want = c.bottom + (c.ceiling - c.bottom) / 2;
+  while (c.free && c.top != want) {
+    *c.top++ = c.free;
+    c.free = c.free->next;
+  }
+  for (int pass = 0; pass < 2 && c.top != want; ++pass) {
+    if (c.carve == c.carve_end) {
+      if (c.top != c.bottom) break;
+      SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
+      if (!slab) break;
+      c.carve = slab->first_block;
+      c.carve_end = slab->end;
+    }
+    // Carved in descending address order: the stack hands out the lowest address first.
+    const auto size = kClassSizes[cls];
+    const auto n = std::min<std::size_t>(static_cast<std::size_t>(want - c.top),
+                                         static_cast<std::size_t>(c.carve_end - c.carve) / size);
+    for (std::size_t i = n; i-- > 0;) *c.top++ = c.carve + i * size;
+    c.carve += n * size;
+  }
+}
+
 void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
   SizeClassState& c = ts.pool.classes[cls];
-  if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
-  if (c.free) {
-    FreeBlock* b = c.free;
-    c.free = b->next;
-    return b;
-  }
-  if (c.carve == c.carve_end) {
-    SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
-    if (!slab) return nullptr;
-    c.carve = slab->first_block;
-    c.carve_end = slab->end;
-  }
-  void* b = c.carve;
-  c.carve += kClassSizes[cls];
-  return b;
+  ensure_stack(c, cls);
+  if (c.top == c.bottom) refill_stack(inst, ts, c, cls);
+  if (c.top == c.bottom) return nullptr;  // the reservation is used up
+  return *--c.top;
+}
+
+// A block of the calling thread's own slab, back on its class's stack (spilling half when full).
+void push_owned(SizeClassState& c, std::size_t cls, void* p) {
+  ensure_stack(c, cls);
+  if (c.top == c.ceiling) spill_stack(c);
+  *c.top++ = p;
 }
 
 // A valid block of another thread, freed by a thread with no checks, hooks or budgets, under
@@ -331,9 +382,7 @@ void SmartAlloc::pool_free_slow(void* p) {
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
   auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
-    detail::SizeClassState& c = ts.pool.classes[slab->size_class];
-    block->next = c.free;
-    c.free = block;
+    detail::push_owned(ts.pool.classes[slab->size_class], slab->size_class, p);
     ts.pool.headroom.add(static_cast<std::int64_t>(bytes));
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.

@@ -64,6 +64,37 @@ TEST_P(PoolTest, ManyBlocksAreDistinctAligned16AndCountsBalance) {
   EXPECT_EQ(s.heap.allocations, 0u);
 }
 
+// A thread keeps at most 2048 free 64-byte blocks on its class's stack: beyond that the older
+// half spills to a list (including blocks carved but never handed out) and comes back when the
+// stack runs empty. Every block must stay usable exactly once, and none may be lost: the second
+// round fits in the slabs the first one took.
+TEST_P(PoolTest, MoreFreeBlocksThanTheStackHoldsAreAllReused) {
+  constexpr int kBlocks = 6000;
+  std::vector<void*> first;
+  for (int i = 0; i < kBlocks; ++i) {
+    first.push_back(h.alloc.pool_alloc_bytes(64));
+    std::memset(first.back(), 0x5A, 64);
+  }
+  EXPECT_EQ(std::set<void*>(first.begin(), first.end()).size(), first.size());
+  const std::uint64_t slabs = h.alloc.stats().pool_slabs_in_use;
+  for (void* p : first) h.alloc.pool_free_bytes(p);
+  EXPECT_EQ(h.alloc.stats().pool.live_bytes(), 0u);
+
+  std::vector<void*> second;
+  for (int i = 0; i < kBlocks; ++i) {
+    second.push_back(h.alloc.pool_alloc_bytes(64));
+    std::memset(second.back(), 0xA5, 64);
+  }
+  EXPECT_EQ(std::set<void*>(second.begin(), second.end()).size(), second.size());
+  const AllocStats s = h.alloc.stats();
+  EXPECT_EQ(s.pool_slabs_in_use, slabs);
+  EXPECT_EQ(s.heap.allocations, 0u);
+  EXPECT_EQ(s.pool.live_bytes(), 64u * kBlocks);
+  for (auto it = second.rbegin(); it != second.rend(); ++it) h.alloc.pool_free_bytes(*it);
+  EXPECT_EQ(h.alloc.stats().pool.frees, 2u * kBlocks);
+  EXPECT_EQ(h.sink->size(), 0u);
+}
+
 TEST_P(PoolTest, CacheLineAlignedObjectsStayInThePool) {
   struct alignas(64) Line {
     char data[64];
