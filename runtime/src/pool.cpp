@@ -22,9 +22,14 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
   while (list && n < max_blocks) {
     FreeBlock* next = list->next;
     SlabHeader* slab = inst.slab_of(list);
+    // Onto the class's stack while it has room (no write to the block), else the list.
     SizeClassState& c = ts.pool.classes[slab->size_class];
-    list->next = c.free;
-    c.free = list;
+    if (c.top != c.ceiling) {
+      *c.top++ = list;
+    } else {
+      list->next = c.free;
+      c.free = list;
+    }
     ts.pool.headroom.add(static_cast<std::int64_t>(slab->block_size));
     list = next;
     ++n;
@@ -106,16 +111,17 @@ void spill_stack(SizeClassState& c) noexcept {
   c.top -= half;
 }
 
-// Fills an empty stack to half its capacity: spilled and drained blocks first, then blocks
-// carved from the current slab, then from a new slab only if that left it empty.
+// Fills an empty stack to at least half its capacity: blocks other threads freed (drained
+// straight onto the stacks), spilled blocks, then blocks carved from the current slab, and
+// from a new slab only if all that left it empty.
 void refill_stack(Instance& inst, ThreadState& ts, SizeClassState& c, std::size_t cls) {
   if (!c.free) process_deferred_at(inst, ts, DeferredPoint::Refill);
   void** const want = c.bottom + (c.ceiling - c.bottom) / 2;
-  while (c.free && c.top != want) {
+  while (c.free && c.top < want) {
     *c.top++ = c.free;
     c.free = c.free->next;
   }
-  for (int pass = 0; pass < 2 && c.top != want; ++pass) {
+  for (int pass = 0; pass < 2 && c.top < want; ++pass) {
     if (c.carve == c.carve_end) {
       if (c.top != c.bottom) break;
       SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
