@@ -135,11 +135,13 @@ void Instance::retire(ThreadState* ts) {
       auto* slab = reinterpret_cast<SlabHeader*>(region_ + off);
       if (slab->magic == SlabHeader::kMagic && slab->owner == ts) release_slab(slab);
     }
-    for (auto& c : ts->pool.classes)
-      c.top = c.bottom, c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
+    for (auto& c : ts->pool.classes) c.free = nullptr, c.carve = c.carve_end = nullptr;  // counts stay
   }
   // Otherwise the slabs stay with the retired state: frees from other threads still land
-  // on its remote stack and the memory returns when the instance is destroyed.
+  // on its remote stack and the memory returns when the instance is destroyed. Either way no
+  // request is served from this state again, and a retired state lives as long as the
+  // instance (for its stats): its stacks' arrays go now.
+  ts->pool.release_stacks();
   ts->exited.store(true, std::memory_order_relaxed);
 }
 

@@ -85,8 +85,13 @@ struct PoolHot {
   std::size_t fast_max = 0;
 
   PoolHot() = default;
-  ~PoolHot() {
-    for (SizeClassState& c : classes) delete[] c.bottom;
+  ~PoolHot() { release_stacks(); }
+  // Frees the stacks' arrays; the blocks on them stay in their slabs.
+  void release_stacks() noexcept {
+    for (SizeClassState& c : classes) {
+      delete[] c.bottom;
+      c.top = c.bottom = c.ceiling = nullptr;
+    }
   }
   PoolHot(const PoolHot&) = delete;
   PoolHot& operator=(const PoolHot&) = delete;
