@@ -111,7 +111,7 @@ void spill_stack(SizeClassState& c) noexcept {
   c.top -= half;
 }
 
-// Fills an empty stack to at least half its capacity: blocks other threads freed (drained
+// Fills an empty stack toward half its capacity: blocks other threads freed (drained
 // straight onto the stacks), spilled blocks, then blocks carved from the current slab, and
 // from a new slab only if all that left it empty.
 void refill_stack(Instance& inst, ThreadState& ts, SizeClassState& c, std::size_t cls) {
