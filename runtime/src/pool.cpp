@@ -11,6 +11,35 @@
 
 namespace fa {
 namespace detail {
+namespace {
+
+// Moves the older half of a full stack to the linked list, so the next frees fit inline again.
+void spill_stack(SizeClassState& c) noexcept {
+  const auto half = (c.top - c.bottom) / 2;
+  for (void** e = c.bottom; e != c.bottom + half; ++e) {
+    auto* b = static_cast<FreeBlock*>(*e);
+    asan_unpoison(b, sizeof(FreeBlock));  // a carved block that was never handed out is all poisoned
+    b->next = c.free;
+    c.free = b;
+  }
+  std::copy(c.bottom + half, c.top, c.bottom);
+  c.top -= half;
+}
+
+// A free block of the calling thread's own slab, back on its class's stack (spilling half when
+// full). A class without a stack (a retired state's) keeps it on the list: nothing allocates here.
+void push_owned(SizeClassState& c, void* p) noexcept {
+  if (!c.bottom) {
+    auto* b = static_cast<FreeBlock*>(p);
+    b->next = c.free;
+    c.free = b;
+    return;
+  }
+  if (c.top == c.ceiling) spill_stack(c);
+  *c.top++ = p;
+}
+
+}  // namespace
 
 std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_blocks) noexcept {
   ts.drain_requested.store(false, std::memory_order_relaxed);
@@ -22,14 +51,7 @@ std::size_t drain_remote_frees(Instance& inst, ThreadState& ts, std::size_t max_
   while (list && n < max_blocks) {
     FreeBlock* next = list->next;
     SlabHeader* slab = inst.slab_of(list);
-    // Onto the class's stack while it has room (no write to the block), else the list.
-    SizeClassState& c = ts.pool.classes[slab->size_class];
-    if (c.top != c.ceiling) {
-      *c.top++ = list;
-    } else {
-      list->next = c.free;
-      c.free = list;
-    }
+    push_owned(ts.pool.classes[slab->size_class], list);  // no write to the block while the stack has room
     ts.pool.headroom.add(static_cast<std::int64_t>(slab->block_size));
     list = next;
     ++n;
@@ -98,19 +120,6 @@ void ensure_stack(SizeClassState& c, std::size_t cls) {
   c.ceiling = c.bottom + n;
 }
 
-// Moves the older half of a full stack to the linked list, so the next frees fit inline again.
-void spill_stack(SizeClassState& c) noexcept {
-  const auto half = (c.top - c.bottom) / 2;
-  for (void** e = c.bottom; e != c.bottom + half; ++e) {
-    auto* b = static_cast<FreeBlock*>(*e);
-    asan_unpoison(b, sizeof(FreeBlock));  // a carved block that was never handed out is all poisoned
-    b->next = c.free;
-    c.free = b;
-  }
-  std::copy(c.bottom + half, c.top, c.bottom);
-  c.top -= half;
-}
-
 // Fills an empty stack toward half its capacity: blocks other threads freed (drained
 // straight onto the stacks), spilled blocks, then blocks carved from the current slab, and
 // from a new slab only if all that left it empty.
@@ -121,21 +130,19 @@ void refill_stack(Instance& inst, ThreadState& ts, SizeClassState& c, std::size_
     *c.top++ = c.free;
     c.free = c.free->next;
   }
-  for (int pass = 0; pass < 2 && c.top < want; ++pass) {
-    if (c.carve == c.carve_end) {
-      if (c.top != c.bottom) break;
-      SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
-      if (!slab) break;
-      c.carve = slab->first_block;
-      c.carve_end = slab->end;
-    }
-    // Carved in descending address order: the stack hands out the lowest address first.
-    const auto size = kClassSizes[cls];
-    const auto n = std::min<std::size_t>(static_cast<std::size_t>(want - c.top),
-                                         static_cast<std::size_t>(c.carve_end - c.carve) / size);
-    for (std::size_t i = n; i-- > 0;) *c.top++ = c.carve + i * size;
-    c.carve += n * size;
+  // Carving: the current slab's rest, or a new slab when nothing else gave a block.
+  if (c.top == c.bottom && c.carve == c.carve_end) {
+    SlabHeader* slab = inst.take_slab(ts, static_cast<std::uint32_t>(cls));
+    if (!slab) return;
+    c.carve = slab->first_block;
+    c.carve_end = slab->end;
   }
+  // In descending address order: the stack hands out the lowest address first.
+  const auto size = kClassSizes[cls];
+  const auto room = c.top < want ? static_cast<std::size_t>(want - c.top) : 0;
+  const auto n = std::min<std::size_t>(room, static_cast<std::size_t>(c.carve_end - c.carve) / size);
+  for (std::size_t i = n; i-- > 0;) *c.top++ = c.carve + i * size;
+  c.carve += n * size;
 }
 
 void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
@@ -144,13 +151,6 @@ void* take_block(Instance& inst, ThreadState& ts, std::size_t cls) {
   if (c.top == c.bottom) refill_stack(inst, ts, c, cls);
   if (c.top == c.bottom) return nullptr;  // the reservation is used up
   return *--c.top;
-}
-
-// A block of the calling thread's own slab, back on its class's stack (spilling half when full).
-void push_owned(SizeClassState& c, std::size_t cls, void* p) {
-  ensure_stack(c, cls);
-  if (c.top == c.ceiling) spill_stack(c);
-  *c.top++ = p;
 }
 
 // A valid block of another thread, freed by a thread with no checks, hooks or budgets, under
@@ -388,7 +388,7 @@ void SmartAlloc::pool_free_slow(void* p) {
   detail::asan_poison(static_cast<std::byte*>(p) + sizeof(void*), bytes - sizeof(void*));
   auto* block = static_cast<detail::FreeBlock*>(p);
   if (slab->owner == &ts) {
-    detail::push_owned(ts.pool.classes[slab->size_class], slab->size_class, p);
+    detail::push_owned(ts.pool.classes[slab->size_class], p);
     ts.pool.headroom.add(static_cast<std::int64_t>(bytes));
   } else {
     // Back to the owning thread's deferred-free queue, never onto this thread's lists.
